@@ -1,0 +1,139 @@
+//! What the generated client adds to each request and notes of each response.
+//!
+//! progenitor lets a crate hook into the generated `send()`: `pre` before the request goes out,
+//! `exec` to send it. Generation is set to require these hooks (`HooksMode::Expected` in
+//! `xtask/src/generate.rs`), and this module is the one implementation, driven by the
+//! [`RequestContext`] a [`Client`] is built with.
+
+use std::sync::Mutex;
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::{Request, Response, StatusCode};
+
+use crate::Client;
+
+/// progenitor sends the spec's `info.version` as an `api-version` header on every request;
+/// Graph has no such header, so it is removed.
+const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+/// Default limit on a response body: far above any policy object, far below harm.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The headers a [`Client`] adds to each request, the largest body it reads, and what it saw
+/// of the last response.
+///
+/// ```
+/// use crosstenant_api::hooks::RequestContext;
+/// use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+///
+/// let mut headers = HeaderMap::new();
+/// let mut token = HeaderValue::from_static("Bearer eyJ0eXAi");
+/// token.set_sensitive(true); // Debug output shows `Sensitive`, never the token
+/// headers.insert(AUTHORIZATION, token);
+/// let context = RequestContext::new(headers);
+/// let client = crosstenant_api::Client::new_with_client(
+///     "https://graph.microsoft.com",
+///     reqwest::Client::new(),
+///     context,
+/// );
+/// assert!(!format!("{client:?}").contains("eyJ0eXAi"));
+/// ```
+#[derive(Debug)]
+pub struct RequestContext {
+    headers: HeaderMap,
+    max_body_bytes: usize,
+    seen: Mutex<Option<ResponseMeta>>,
+}
+
+/// What a [`Client`] saw of a response before decoding it: enough to report an error that
+/// says which request failed, even when the body was not JSON.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers (`request-id`, `client-request-id`, `Retry-After`, `Date`, …).
+    pub headers: HeaderMap,
+    /// The body's length, or the limit it was cut at.
+    pub body_bytes: usize,
+    /// The body exceeded the limit and was not read (the client saw an empty body instead).
+    pub body_too_large: bool,
+}
+
+impl RequestContext {
+    /// A context that adds `headers` to every request (mark secrets with
+    /// [`HeaderValue::set_sensitive`](reqwest::header::HeaderValue::set_sensitive)).
+    pub fn new(headers: HeaderMap) -> Self {
+        Self { headers, max_body_bytes: DEFAULT_MAX_BODY_BYTES, seen: Mutex::new(None) }
+    }
+
+    /// Sets the largest response body read; a larger one is dropped unread and reported in
+    /// [`ResponseMeta::body_too_large`].
+    pub fn with_max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Takes what was seen of the last response, if one arrived since the last call.
+    pub fn take_response(&self) -> Option<ResponseMeta> {
+        self.seen.lock().map_or(None, |mut seen| seen.take())
+    }
+
+    fn record(&self, meta: ResponseMeta) {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(meta);
+        }
+    }
+}
+
+/// A clone adds the same headers under the same limit, and has seen nothing yet.
+impl Clone for RequestContext {
+    fn clone(&self) -> Self {
+        Self { headers: self.headers.clone(), max_body_bytes: self.max_body_bytes, seen: Mutex::new(None) }
+    }
+}
+
+impl ClientHooks<RequestContext> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        headers.remove(PROGENITOR_API_VERSION);
+        for (name, value) in &self.inner().headers {
+            headers.insert(name, value.clone());
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
+        let limit = self.inner().max_body_bytes;
+        let mut response = self.client().execute(request).await?;
+        let status = response.status();
+        let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
+        let mut too_large = declared.is_some_and(|n| n > limit);
+        let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+        if !too_large {
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > limit {
+                    too_large = true;
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+        }
+        let body = if too_large { Bytes::new() } else { body.freeze() };
+        self.inner().record(ResponseMeta {
+            status,
+            headers: response.headers().clone(),
+            body_bytes: if too_large { limit } else { body.len() },
+            body_too_large: too_large,
+        });
+        // Hand the generated code the same response with the body already in memory.
+        let (parts, _) = http::Response::from(response).into_parts();
+        Ok(Response::from(http::Response::from_parts(parts, body)))
+    }
+}

@@ -1,0 +1,219 @@
+//! `spec/operations.toml`: which upstream operations the trim keeps, and our own words for them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// A Graph API version the SDK covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Version {
+    V1,
+    Beta,
+}
+
+impl Version {
+    pub(crate) const ALL: [Version; 2] = [Version::V1, Version::Beta];
+
+    /// The path segment Graph serves the version under, and how upstream documents name it.
+    pub(crate) fn segment(self) -> &'static str {
+        match self {
+            Version::V1 => "v1.0",
+            Version::Beta => "beta",
+        }
+    }
+
+    /// Suffix of generated operation names (`get_x_v1`).
+    pub(crate) fn op_suffix(self) -> &'static str {
+        match self {
+            Version::V1 => "v1",
+            Version::Beta => "beta",
+        }
+    }
+
+    /// Prefix of a generated type whose schema differs between versions (`V1Partner`).
+    pub(crate) fn type_prefix(self) -> &'static str {
+        match self {
+            Version::V1 => "V1",
+            Version::Beta => "Beta",
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.segment())
+    }
+}
+
+impl FromStr for Version {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "v1.0" => Ok(Version::V1),
+            "beta" => Ok(Version::Beta),
+            other => bail!("unknown API version {other:?}: expected \"v1.0\" or \"beta\""),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// HTTP methods an OpenAPI path item can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+}
+
+impl FromStr for Method {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "PUT" => Method::Put,
+            "POST" => Method::Post,
+            "DELETE" => Method::Delete,
+            "PATCH" => Method::Patch,
+            _ => bail!("unsupported HTTP method {s:?}"),
+        })
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        })
+    }
+}
+
+/// The whole of `spec/operations.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Operations {
+    pub(crate) info: Info,
+    pub(crate) operations: BTreeMap<String, OperationSpec>,
+    #[serde(default)]
+    pub(crate) schemas: BTreeMap<String, String>,
+}
+
+/// The trimmed document's `info`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Info {
+    pub(crate) title: String,
+    pub(crate) version: String,
+    pub(crate) doc: String,
+}
+
+/// One kept operation, as written in the file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OperationSpec {
+    pub(crate) op: String,
+    pub(crate) versions: Vec<Version>,
+    /// Query and header parameters to keep; path parameters are always kept.
+    #[serde(default)]
+    pub(crate) query: Vec<String>,
+    pub(crate) doc: Option<String>,
+}
+
+impl OperationSpec {
+    /// Splits `op` into its method and path template.
+    pub(crate) fn method_and_path(&self) -> Result<(Method, &str)> {
+        let (method, path) = self
+            .op
+            .split_once(' ')
+            .with_context(|| format!("op {:?}: expected \"METHOD /path\"", self.op))?;
+        let path = path.trim();
+        if !path.starts_with('/') {
+            bail!("op {:?}: the path must start with '/'", self.op);
+        }
+        Ok((method.parse()?, path))
+    }
+}
+
+impl Operations {
+    pub(crate) fn parse(text: &str) -> Result<Self> {
+        let ops: Operations = toml::from_str(text).context("spec/operations.toml is not valid")?;
+        for (name, spec) in &ops.operations {
+            let valid_name = name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid_name || name.is_empty() {
+                bail!("operation name {name:?}: use snake_case ASCII (it names a Rust method)");
+            }
+            if spec.versions.is_empty() {
+                bail!("operation {name}: list at least one version");
+            }
+            spec.method_and_path()
+                .with_context(|| format!("operation {name}"))?;
+        }
+        Ok(ops)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checked_in_file_parses() -> Result<()> {
+        let text = std::fs::read_to_string(crate::workspace_root().join("spec/operations.toml"))?;
+        let ops = Operations::parse(&text)?;
+        assert!(ops.operations.contains_key("get_partner_identity_sync"));
+        assert!(ops.operations.contains_key("get_mto_identity_sync_template"));
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_names_that_are_not_rust_identifiers() {
+        let text = r#"
+            [info]
+            title = "t"
+            version = "1"
+            doc = "d"
+            [operations]
+            Get-Thing = { op = "GET /x", versions = ["v1.0"] }
+        "#;
+        let err = Operations::parse(text).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("snake_case")));
+    }
+
+    #[test]
+    fn rejects_unknown_versions_and_keys() {
+        let bad_version = r#"
+            [info]
+            title = "t"
+            version = "1"
+            doc = "d"
+            [operations]
+            get_x = { op = "GET /x", versions = ["v2.0"] }
+        "#;
+        assert!(Operations::parse(bad_version).is_err());
+        let unknown_key = r#"
+            [info]
+            title = "t"
+            version = "1"
+            doc = "d"
+            [operations]
+            get_x = { op = "GET /x", versions = ["v1.0"], qeury = ["$select"] }
+        "#;
+        assert!(Operations::parse(unknown_key).is_err());
+    }
+}
