@@ -3,7 +3,7 @@
 //! Every generator setting lives here, in one place:
 //! - builder-style calls (`client.op().param(x).send()`), one merged `Client`;
 //! - hooks are expected: `crates/crosstenant-api/src/hooks.rs` implements them for the
-//!   generated `Client` with `RequestContext` as its inner value (headers per request,
+//!   generated `Client` with an `Arc<RequestContext>` as its inner value (headers per request,
 //!   response limits, no `api-version` header);
 //! - [`SUBSTITUTES`]: hand-written types where the generated one would be wrong on the wire;
 //! - every `style: form, explode: false` array query parameter (`$select`) is typed
@@ -13,7 +13,9 @@
 use std::collections::BTreeSet;
 
 use anyhow::{Context, Result, bail};
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, Type};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SchemaKind, Type,
+};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest, Sha256};
 
@@ -38,7 +40,12 @@ pub(crate) const SUBSTITUTES: &[Substitute] = &[
         schema: "TemplateApplicationLevel",
         rust: "crate::flags::TemplateApplicationLevel",
         impls: &[TypeImpl::Default, TypeImpl::Display, TypeImpl::FromStr],
-        covers: &["none", "newPartners", "existingPartners", "unknownFutureValue"],
+        covers: &[
+            "none",
+            "newPartners",
+            "existingPartners",
+            "unknownFutureValue",
+        ],
         why: "a Graph flags enum (x-ms-enum-flags): a comma-separated set on the wire, \
               which a plain enum cannot read",
     },
@@ -54,7 +61,8 @@ pub(crate) const SUBSTITUTES: &[Substitute] = &[
 
 /// Generates the client crate's `generated.rs` from the spec text.
 pub(crate) fn generate(spec_text: &str) -> Result<String> {
-    let spec: OpenAPI = serde_norway::from_str(spec_text).context("spec/crosstenant.yaml is not valid OpenAPI")?;
+    let spec: OpenAPI =
+        serde_norway::from_str(spec_text).context("spec/crosstenant.yaml is not valid OpenAPI")?;
     check_substitutes(&spec)?;
 
     let mut settings = GenerationSettings::default();
@@ -62,7 +70,7 @@ pub(crate) fn generate(spec_text: &str) -> Result<String> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(tokens("crate::hooks::RequestContext")?);
+        .with_inner_type(tokens("::std::sync::Arc<crate::hooks::RequestContext>")?);
     for s in SUBSTITUTES {
         settings.with_replacement(s.schema, s.rust, s.impls.iter().cloned());
     }
@@ -92,13 +100,18 @@ pub(crate) fn generate(spec_text: &str) -> Result<String> {
 }
 
 fn tokens(s: &str) -> Result<proc_macro2::TokenStream> {
-    s.parse().map_err(|e| anyhow::anyhow!("invalid Rust tokens {s:?}: {e}"))
+    s.parse()
+        .map_err(|e| anyhow::anyhow!("invalid Rust tokens {s:?}: {e}"))
 }
 
 /// Each substitute's schema is in the spec and still what the hand-written type covers, and
 /// every flags enum has a substitute.
 fn check_substitutes(spec: &OpenAPI) -> Result<()> {
-    let schemas = spec.components.as_ref().map(|c| &c.schemas).context("the spec has no schemas")?;
+    let schemas = spec
+        .components
+        .as_ref()
+        .map(|c| &c.schemas)
+        .context("the spec has no schemas")?;
     for s in SUBSTITUTES {
         let Some(ReferenceOr::Item(schema)) = schemas.get(s.schema) else {
             bail!(
@@ -124,7 +137,9 @@ fn check_substitutes(spec: &OpenAPI) -> Result<()> {
         }
     }
     for (name, schema) in schemas {
-        let ReferenceOr::Item(schema) = schema else { continue };
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
         let is_flags = schema
             .schema_data
             .extensions
@@ -148,17 +163,30 @@ fn check_substitutes(spec: &OpenAPI) -> Result<()> {
 fn comma_separated_params(spec: &OpenAPI) -> Result<Vec<(schemars::schema::SchemaObject, String)>> {
     let mut found: Vec<(schemars::schema::SchemaObject, String)> = Vec::new();
     for (path, item) in &spec.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (_, op) in item.iter() {
             for param in &op.parameters {
-                let ReferenceOr::Item(Parameter::Query { parameter_data, style, .. }) = param else {
+                let ReferenceOr::Item(Parameter::Query {
+                    parameter_data,
+                    style,
+                    ..
+                }) = param
+                else {
                     continue;
                 };
-                let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
-                let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &parameter_data.format else {
+                let explode = parameter_data
+                    .explode
+                    .unwrap_or(matches!(style, QueryStyle::Form));
+                let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+                    &parameter_data.format
+                else {
                     continue;
                 };
-                let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else { continue };
+                let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else {
+                    continue;
+                };
                 if explode || !matches!(style, QueryStyle::Form) {
                     continue;
                 }
@@ -190,7 +218,9 @@ mod tests {
     use super::*;
 
     fn checked_in_spec() -> Result<String> {
-        Ok(std::fs::read_to_string(crate::workspace_root().join(crate::SPEC))?)
+        Ok(std::fs::read_to_string(
+            crate::workspace_root().join(crate::SPEC),
+        )?)
     }
 
     #[test]
@@ -213,7 +243,9 @@ mod tests {
     #[test]
     fn select_is_typed_comma_separated() -> Result<()> {
         let code = generate(&checked_in_spec()?)?;
-        assert!(code.contains("crate::CommaSeparated<crate::types::V1CrossTenantIdentitySyncPolicyPartnerProperty>"));
+        assert!(code.contains(
+            "crate::CommaSeparated<crate::types::V1CrossTenantIdentitySyncPolicyPartnerProperty>"
+        ));
         assert!(!code.contains("Vec<types::V1CrossTenantIdentitySyncPolicyPartnerProperty>"));
         Ok(())
     }
@@ -222,7 +254,10 @@ mod tests {
     fn a_flags_enum_without_a_substitute_is_refused() -> Result<()> {
         let spec = checked_in_spec()?.replace("TemplateApplicationLevel", "OtherLevel");
         let err = generate(&spec).err().map(|e| format!("{e:#}"));
-        assert!(err.is_some_and(|e| e.contains("TemplateApplicationLevel")), "substitute lookup must fail");
+        assert!(
+            err.is_some_and(|e| e.contains("TemplateApplicationLevel")),
+            "substitute lookup must fail"
+        );
         Ok(())
     }
 
@@ -234,7 +269,9 @@ mod tests {
         let Some(ReferenceOr::Item(schema)) = schemas.get_mut("CrossTenantUserSyncInbound") else {
             bail!("no CrossTenantUserSyncInbound");
         };
-        let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else { bail!("not an object") };
+        let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
+            bail!("not an object")
+        };
         let extra = object.properties["isSyncAllowed"].clone();
         object.properties.insert("isSyncScheduled".into(), extra);
         let err = check_substitutes(&spec).err().map(|e| format!("{e:#}"));

@@ -177,7 +177,10 @@ mod tests {
         let text = std::fs::read_to_string(crate::workspace_root().join("spec/operations.toml"))?;
         let ops = Operations::parse(&text)?;
         assert!(ops.operations.contains_key("get_partner_identity_sync"));
-        assert!(ops.operations.contains_key("get_mto_identity_sync_template"));
+        assert!(
+            ops.operations
+                .contains_key("get_mto_identity_sync_template")
+        );
         Ok(())
     }
 

@@ -71,7 +71,9 @@ pub(crate) fn trim(ops: &Operations, upstream: &Upstream) -> Result<OpenAPI> {
             continue;
         }
         let defs = upstream.get(&version).with_context(|| {
-            format!("no upstream document for {version}: pass one with --from (a file or a directory)")
+            format!(
+                "no upstream document for {version}: pass one with --from (a file or a directory)"
+            )
         })?;
         let mut part = VersionPart::default();
         for (name, spec) in wanted {
@@ -137,16 +139,27 @@ fn keep_operation(
     let mut found = BTreeSet::new();
     for param in item.parameters.iter().chain(&upstream_op.parameters) {
         let kept = match resolve_parameter(param, defs)? {
-            Parameter::Path { parameter_data, style } => {
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => {
                 let new_name = renames.get(parameter_data.name.as_str()).with_context(|| {
-                    format!("path parameter {} is not in {upstream_template}", parameter_data.name)
+                    format!(
+                        "path parameter {} is not in {upstream_template}",
+                        parameter_data.name
+                    )
                 })?;
                 Parameter::Path {
                     parameter_data: keep_parameter_data(parameter_data, new_name, &mut refs),
                     style: style.clone(),
                 }
             }
-            Parameter::Query { parameter_data, allow_reserved, style, allow_empty_value } => {
+            Parameter::Query {
+                parameter_data,
+                allow_reserved,
+                style,
+                allow_empty_value,
+            } => {
                 if !spec.query.contains(&parameter_data.name) {
                     continue;
                 }
@@ -167,13 +180,20 @@ fn keep_operation(
                     allow_empty_value: *allow_empty_value,
                 }
             }
-            Parameter::Header { parameter_data, style } => {
+            Parameter::Header {
+                parameter_data,
+                style,
+            } => {
                 if !spec.query.contains(&parameter_data.name) {
                     continue;
                 }
                 found.insert(parameter_data.name.as_str());
                 Parameter::Header {
-                    parameter_data: keep_parameter_data(parameter_data, &parameter_data.name, &mut refs),
+                    parameter_data: keep_parameter_data(
+                        parameter_data,
+                        &parameter_data.name,
+                        &mut refs,
+                    ),
                     style: style.clone(),
                 }
             }
@@ -181,7 +201,11 @@ fn keep_operation(
         };
         parameters.push(ReferenceOr::Item(kept));
     }
-    let missing: Vec<_> = spec.query.iter().filter(|q| !found.contains(q.as_str())).collect();
+    let missing: Vec<_> = spec
+        .query
+        .iter()
+        .filter(|q| !found.contains(q.as_str()))
+        .collect();
     if !missing.is_empty() {
         bail!("upstream has no parameter {missing:?} on {method} {upstream_template}");
     }
@@ -273,11 +297,18 @@ fn resolve<'a, T>(
     bail!("reference cycle in components/{kind}")
 }
 
-fn resolve_parameter<'a>(p: &'a ReferenceOr<Parameter>, defs: &'a Definitions) -> Result<&'a Parameter> {
+fn resolve_parameter<'a>(
+    p: &'a ReferenceOr<Parameter>,
+    defs: &'a Definitions,
+) -> Result<&'a Parameter> {
     resolve(p, "parameters", &defs.parameters)
 }
 
-fn keep_parameter_data(data: &ParameterData, name: &str, refs: &mut BTreeSet<String>) -> ParameterData {
+fn keep_parameter_data(
+    data: &ParameterData,
+    name: &str,
+    refs: &mut BTreeSet<String>,
+) -> ParameterData {
     let format = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => {
             ParameterSchemaOrContent::Schema(strip_prose(schema, refs))
@@ -324,7 +355,12 @@ fn keep_responses(
             StatusCode::Code(c) => (200..300).contains(c),
             StatusCode::Range(r) => *r == 2,
         };
-        let kept = keep_response(response, defs, refs, if is_success { "success" } else { "error" })?;
+        let kept = keep_response(
+            response,
+            defs,
+            refs,
+            if is_success { "success" } else { "error" },
+        )?;
         if is_success {
             success.push(kept);
         } else {
@@ -335,12 +371,15 @@ fn keep_responses(
         0 => {}
         1 => {
             let kept = success.remove(0);
-            out.responses.insert(StatusCode::Range(2), ReferenceOr::Item(kept));
+            out.responses
+                .insert(StatusCode::Range(2), ReferenceOr::Item(kept));
         }
         n => bail!("{n} success responses; the generated client supports one (as 2XX)"),
     }
     if let Some(default) = &upstream.default {
-        out.default = Some(ReferenceOr::Item(keep_response(default, defs, refs, "error")?));
+        out.default = Some(ReferenceOr::Item(keep_response(
+            default, defs, refs, "error",
+        )?));
     }
     out.responses.sort_keys();
     Ok(out)
@@ -350,7 +389,9 @@ fn keep_responses(
 fn success_schema_key(responses: &Responses) -> Option<String> {
     let response = item_of(responses.responses.get(&StatusCode::Range(2))?)?;
     match response.content.get("application/json")?.schema.as_ref()? {
-        ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_REF).map(str::to_string),
+        ReferenceOr::Reference { reference } => {
+            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
+        }
         ReferenceOr::Item(_) => None,
     }
 }
@@ -393,7 +434,13 @@ fn keep_json_content(
         .filter(|(media, _)| media.as_str() == "application/json")
         .map(|(media, m)| {
             let schema = m.schema.as_ref().map(|s| strip_prose(s, refs));
-            (media.clone(), MediaType { schema, ..MediaType::default() })
+            (
+                media.clone(),
+                MediaType {
+                    schema,
+                    ..MediaType::default()
+                },
+            )
         })
         .collect()
 }
@@ -431,27 +478,41 @@ fn walk(
     on_data: &mut dyn FnMut(&mut SchemaData),
 ) {
     on_data(&mut schema.schema_data);
-    let one = |r: &mut ReferenceOr<Schema>, on_ref: &mut dyn FnMut(&mut String), on_data: &mut dyn FnMut(&mut SchemaData)| match r {
+    let one = |r: &mut ReferenceOr<Schema>,
+               on_ref: &mut dyn FnMut(&mut String),
+               on_data: &mut dyn FnMut(&mut SchemaData)| match r {
         ReferenceOr::Reference { reference } => on_ref(reference),
         ReferenceOr::Item(s) => walk(s, on_ref, on_data),
     };
-    let boxed = |r: &mut ReferenceOr<Box<Schema>>, on_ref: &mut dyn FnMut(&mut String), on_data: &mut dyn FnMut(&mut SchemaData)| match r {
+    let boxed = |r: &mut ReferenceOr<Box<Schema>>,
+                 on_ref: &mut dyn FnMut(&mut String),
+                 on_data: &mut dyn FnMut(&mut SchemaData)| match r {
         ReferenceOr::Reference { reference } => on_ref(reference),
         ReferenceOr::Item(s) => walk(s, on_ref, on_data),
     };
     let (properties, items, additional, subschemas, not) = match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => (Some(&mut o.properties), None, o.additional_properties.as_mut(), vec![], None),
+        SchemaKind::Type(Type::Object(o)) => (
+            Some(&mut o.properties),
+            None,
+            o.additional_properties.as_mut(),
+            vec![],
+            None,
+        ),
         SchemaKind::Type(Type::Array(a)) => (None, a.items.as_mut(), None, vec![], None),
         SchemaKind::Type(_) => (None, None, None, vec![], None),
-        SchemaKind::OneOf { one_of: v } | SchemaKind::AllOf { all_of: v } | SchemaKind::AnyOf { any_of: v } => {
-            (None, None, None, v.iter_mut().collect(), None)
-        }
+        SchemaKind::OneOf { one_of: v }
+        | SchemaKind::AllOf { all_of: v }
+        | SchemaKind::AnyOf { any_of: v } => (None, None, None, v.iter_mut().collect(), None),
         SchemaKind::Not { not } => (None, None, None, vec![], Some(not.as_mut())),
         SchemaKind::Any(a) => (
             Some(&mut a.properties),
             a.items.as_mut(),
             a.additional_properties.as_mut(),
-            a.one_of.iter_mut().chain(&mut a.all_of).chain(&mut a.any_of).collect(),
+            a.one_of
+                .iter_mut()
+                .chain(&mut a.all_of)
+                .chain(&mut a.any_of)
+                .collect(),
             a.not.as_deref_mut(),
         ),
     };
@@ -485,14 +546,18 @@ fn collect_refs(schema: &Schema, refs: &mut BTreeSet<String>) {
 
 /// Points every `$ref` of a schema at the generated name of its target.
 fn rename_refs(schema: &mut Schema, version: Version, names: &Names) {
-    walk(schema, &mut |reference| rename_ref(reference, version, names), &mut |_| {});
+    walk(
+        schema,
+        &mut |reference| rename_ref(reference, version, names),
+        &mut |_| {},
+    );
 }
 
 fn rename_ref(reference: &mut String, version: Version, names: &Names) {
-    if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
-        if let Some(name) = names.get(&(version, key.to_string())) {
-            *reference = format!("{SCHEMA_REF}{name}");
-        }
+    if let Some(key) = reference.strip_prefix(SCHEMA_REF)
+        && let Some(name) = names.get(&(version, key.to_string()))
+    {
+        *reference = format!("{SCHEMA_REF}{name}");
     }
 }
 
@@ -503,7 +568,8 @@ fn clean_data(data: &mut SchemaData) {
     data.example = None;
     data.external_docs = None;
     data.discriminator = None;
-    data.extensions.retain(|k, _| KEPT_EXTENSIONS.contains(&k.as_str()));
+    data.extensions
+        .retain(|k, _| KEPT_EXTENSIONS.contains(&k.as_str()));
 }
 
 /// Normalizes every schema reachable from `roots`, keyed by upstream name.
@@ -563,26 +629,42 @@ fn normalize(schema: &Schema, defs: &Definitions) -> Result<Schema> {
     clean_data(&mut data);
     if let SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } =
         &schema.schema_kind
+        && let Some(reference) = nullable_ref(members)
     {
-        if let Some(reference) = nullable_ref(members) {
-            data.nullable = true;
-            let all_of = vec![reference.clone()];
-            return Ok(Schema { schema_data: data, schema_kind: SchemaKind::AllOf { all_of } });
-        }
+        data.nullable = true;
+        let all_of = vec![reference.clone()];
+        return Ok(Schema {
+            schema_data: data,
+            schema_kind: SchemaKind::AllOf { all_of },
+        });
     }
     let kind = match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } if is_single_ref(all_of) => SchemaKind::AllOf { all_of: all_of.clone() },
+        SchemaKind::AllOf { all_of } if is_single_ref(all_of) => SchemaKind::AllOf {
+            all_of: all_of.clone(),
+        },
         SchemaKind::AllOf { all_of } => {
             let mut object = ObjectType::default();
             flatten_into(&mut object, all_of, defs, 0)?;
             SchemaKind::Type(Type::Object(normalize_object(&object, defs)?))
         }
-        SchemaKind::AnyOf { any_of } => SchemaKind::AnyOf { any_of: normalize_all(any_of, defs)? },
-        SchemaKind::OneOf { one_of } => SchemaKind::OneOf { one_of: normalize_all(one_of, defs)? },
-        SchemaKind::Not { not } => SchemaKind::Not { not: Box::new(normalize_ref(not, defs)?) },
-        SchemaKind::Type(Type::Object(o)) => SchemaKind::Type(Type::Object(normalize_object(o, defs)?)),
+        SchemaKind::AnyOf { any_of } => SchemaKind::AnyOf {
+            any_of: normalize_all(any_of, defs)?,
+        },
+        SchemaKind::OneOf { one_of } => SchemaKind::OneOf {
+            one_of: normalize_all(one_of, defs)?,
+        },
+        SchemaKind::Not { not } => SchemaKind::Not {
+            not: Box::new(normalize_ref(not, defs)?),
+        },
+        SchemaKind::Type(Type::Object(o)) => {
+            SchemaKind::Type(Type::Object(normalize_object(o, defs)?))
+        }
         SchemaKind::Type(Type::Array(a)) => SchemaKind::Type(Type::Array(ArrayType {
-            items: a.items.as_ref().map(|i| normalize_boxed(i, defs)).transpose()?,
+            items: a
+                .items
+                .as_ref()
+                .map(|i| normalize_boxed(i, defs))
+                .transpose()?,
             ..a.clone()
         })),
         SchemaKind::Type(other) => SchemaKind::Type(other.clone()),
@@ -598,10 +680,16 @@ fn normalize(schema: &Schema, defs: &Definitions) -> Result<Schema> {
         }
         SchemaKind::Any(any) => SchemaKind::Any(any.clone()),
     };
-    Ok(Schema { schema_data: data, schema_kind: kind })
+    Ok(Schema {
+        schema_data: data,
+        schema_kind: kind,
+    })
 }
 
-fn normalize_all(v: &[ReferenceOr<Schema>], defs: &Definitions) -> Result<Vec<ReferenceOr<Schema>>> {
+fn normalize_all(
+    v: &[ReferenceOr<Schema>],
+    defs: &Definitions,
+) -> Result<Vec<ReferenceOr<Schema>>> {
     v.iter().map(|r| normalize_ref(r, defs)).collect()
 }
 
@@ -612,9 +700,14 @@ fn normalize_ref(r: &ReferenceOr<Schema>, defs: &Definitions) -> Result<Referenc
     })
 }
 
-fn normalize_boxed(r: &ReferenceOr<Box<Schema>>, defs: &Definitions) -> Result<ReferenceOr<Box<Schema>>> {
+fn normalize_boxed(
+    r: &ReferenceOr<Box<Schema>>,
+    defs: &Definitions,
+) -> Result<ReferenceOr<Box<Schema>>> {
     Ok(match r {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
         ReferenceOr::Item(s) => ReferenceOr::Item(Box::new(normalize(s, defs)?)),
     })
 }
@@ -636,7 +729,11 @@ fn nullable_ref(members: &[ReferenceOr<Schema>]) -> Option<&ReferenceOr<Schema>>
         })
     };
     match members {
-        [r @ ReferenceOr::Reference { .. }, m] | [m, r @ ReferenceOr::Reference { .. }] if is_null_marker(m) => Some(r),
+        [r @ ReferenceOr::Reference { .. }, m] | [m, r @ ReferenceOr::Reference { .. }]
+            if is_null_marker(m) =>
+        {
+            Some(r)
+        }
         _ => None,
     }
 }
@@ -698,11 +795,19 @@ fn normalize_object(o: &ObjectType, defs: &Definitions) -> Result<ObjectType> {
         .iter()
         .map(|(name, schema)| Ok((name.clone(), normalize_boxed(schema, defs)?)))
         .collect::<Result<IndexMap<_, _>>>()?;
-    let required = o.required.iter().filter(|r| r.as_str() != ODATA_TYPE).cloned().collect();
+    let required = o
+        .required
+        .iter()
+        .filter(|r| r.as_str() != ODATA_TYPE)
+        .cloned()
+        .collect();
     Ok(ObjectType {
         properties,
         required,
-        additional_properties: Some(open_additional_properties(o.additional_properties.as_ref(), defs)?),
+        additional_properties: Some(open_additional_properties(
+            o.additional_properties.as_ref(),
+            defs,
+        )?),
         min_properties: o.min_properties,
         max_properties: o.max_properties,
     })
@@ -713,19 +818,20 @@ fn open_additional_properties(
     upstream: Option<&AdditionalProperties>,
     defs: &Definitions,
 ) -> Result<AdditionalProperties> {
-    let any = || AdditionalProperties::Schema(Box::new(ReferenceOr::Item(Schema {
-        schema_data: SchemaData::default(),
-        schema_kind: SchemaKind::Any(AnySchema::default()),
-    })));
+    let any = || {
+        AdditionalProperties::Schema(Box::new(ReferenceOr::Item(Schema {
+            schema_data: SchemaData::default(),
+            schema_kind: SchemaKind::Any(AnySchema::default()),
+        })))
+    };
     Ok(match upstream {
         None | Some(AdditionalProperties::Any(true)) => any(),
         Some(AdditionalProperties::Any(false)) => AdditionalProperties::Any(false),
         Some(AdditionalProperties::Schema(s)) => match s.as_ref() {
-            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. })
-                if o.properties.is_empty() && o.additional_properties.is_none() =>
-            {
-                any()
-            }
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::Object(o)),
+                ..
+            }) if o.properties.is_empty() && o.additional_properties.is_none() => any(),
             other => AdditionalProperties::Schema(Box::new(normalize_ref(other, defs)?)),
         },
     })
@@ -749,13 +855,13 @@ fn name_schemas(parts: &BTreeMap<Version, VersionPart>) -> Result<Names> {
             } else {
                 format!("{}{base}", version.type_prefix())
             };
-            if let Some((v, other_key)) = owners.get(&name) {
-                if other_key != key {
-                    bail!(
-                        "schemas {other_key} ({v}) and {key} ({version}) would both generate {name}; \
-                         rename one in the trim"
-                    );
-                }
+            if let Some((v, other_key)) = owners.get(&name)
+                && other_key != key
+            {
+                bail!(
+                    "schemas {other_key} ({v}) and {key} ({version}) would both generate {name}; \
+                     rename one in the trim"
+                );
             }
             owners.insert(name.clone(), (version, key.clone()));
             names.insert((version, key.clone()), name);
@@ -793,7 +899,12 @@ fn short_name(key: &str) -> String {
     };
     let last = base.rsplit('.').next().unwrap_or(base);
     let mut chars = last.chars();
-    let upper: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+    let upper: String = chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars)
+        .collect();
     format!("{upper}{suffix}")
 }
 
@@ -816,17 +927,31 @@ fn rename_operation_refs(op: &mut Operation, version: Version, names: &Names) {
         }
     }
     if let Some(ReferenceOr::Item(body)) = &mut op.request_body {
-        body.content.values_mut().filter_map(|m| m.schema.as_mut()).for_each(&mut fix);
+        body.content
+            .values_mut()
+            .filter_map(|m| m.schema.as_mut())
+            .for_each(&mut fix);
     }
-    let responses = op.responses.default.iter_mut().chain(op.responses.responses.values_mut());
+    let responses = op
+        .responses
+        .default
+        .iter_mut()
+        .chain(op.responses.responses.values_mut());
     for r in responses {
         if let ReferenceOr::Item(r) = r {
-            r.content.values_mut().filter_map(|m| m.schema.as_mut()).for_each(&mut fix);
+            r.content
+                .values_mut()
+                .filter_map(|m| m.schema.as_mut())
+                .for_each(&mut fix);
         }
     }
 }
 
-fn assemble(ops: &Operations, parts: BTreeMap<Version, VersionPart>, names: &Names) -> Result<OpenAPI> {
+fn assemble(
+    ops: &Operations,
+    parts: BTreeMap<Version, VersionPart>,
+    names: &Names,
+) -> Result<OpenAPI> {
     let mut paths: BTreeMap<String, PathItem> = BTreeMap::new();
     let mut schemas: BTreeMap<String, Schema> = BTreeMap::new();
     for (version, part) in parts {
@@ -853,13 +978,22 @@ fn assemble(ops: &Operations, parts: BTreeMap<Version, VersionPart>, names: &Nam
             version: ops.info.version.clone(),
             ..Info::default()
         },
-        servers: vec![Server { url: "https://graph.microsoft.com".to_string(), ..Server::default() }],
+        servers: vec![Server {
+            url: "https://graph.microsoft.com".to_string(),
+            ..Server::default()
+        }],
         paths: Paths {
-            paths: paths.into_iter().map(|(p, item)| (p, ReferenceOr::Item(item))).collect(),
+            paths: paths
+                .into_iter()
+                .map(|(p, item)| (p, ReferenceOr::Item(item)))
+                .collect(),
             ..Paths::default()
         },
         components: Some(Components {
-            schemas: schemas.into_iter().map(|(n, s)| (n, ReferenceOr::Item(s))).collect(),
+            schemas: schemas
+                .into_iter()
+                .map(|(n, s)| (n, ReferenceOr::Item(s)))
+                .collect(),
             ..Components::default()
         }),
         ..OpenAPI::default()
@@ -871,7 +1005,9 @@ fn schema_doc(ops: &Operations, key: &str, name: &str) -> Option<String> {
     match key.strip_suffix(PROPERTY_KEY_SUFFIX) {
         Some(_) => {
             let resource = name.strip_suffix("Property").unwrap_or(name);
-            Some(format!("A property of [`{resource}`], as `$select` names it."))
+            Some(format!(
+                "A property of [`{resource}`], as `$select` names it."
+            ))
         }
         None => ops.schemas.get(key).cloned(),
     }

@@ -72,7 +72,9 @@ pub(crate) fn load(sources: &[PathBuf]) -> Result<Upstream> {
 /// Parses one document; JSON is read with serde_json, which is much faster on the whole-Graph
 /// document than any YAML parser.
 pub(crate) fn parse(file: &Path, text: &str) -> Result<OpenAPI> {
-    let is_json = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         serde_json::from_str(text)
             .with_context(|| format!("{} is not an OpenAPI 3 JSON document", file.display()))
@@ -83,8 +85,8 @@ pub(crate) fn parse(file: &Path, text: &str) -> Result<OpenAPI> {
 }
 
 fn collect_files(source: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta = std::fs::metadata(source)
-        .with_context(|| format!("cannot read {}", source.display()))?;
+    let meta =
+        std::fs::metadata(source).with_context(|| format!("cannot read {}", source.display()))?;
     if meta.is_file() {
         out.push(source.to_path_buf());
         return Ok(());
@@ -165,7 +167,10 @@ mod tests {
         let upstream = load(&[dir])?;
         assert_eq!(upstream.keys().copied().collect::<Vec<_>>(), Version::ALL);
         let beta = &upstream[&Version::Beta];
-        assert!(beta.schemas.contains_key("microsoft.graph.crossTenantGroupSyncInbound"));
+        assert!(
+            beta.schemas
+                .contains_key("microsoft.graph.crossTenantGroupSyncInbound")
+        );
         Ok(())
     }
 }

@@ -91,7 +91,8 @@ mod tests {
     #[test]
     fn serializes_as_one_query_value() -> Result<(), serde_urlencoded_check::Error> {
         // What reqwest's `.query()` does with the generated parameter.
-        let query = serde_urlencoded_check::to_string([("$select", CommaSeparated::from(["a", "b"]))])?;
+        let query =
+            serde_urlencoded_check::to_string([("$select", CommaSeparated::from(["a", "b"]))])?;
         assert_eq!(query, "%24select=a%2Cb");
         Ok(())
     }
@@ -100,7 +101,10 @@ mod tests {
     mod serde_urlencoded_check {
         pub(super) type Error = reqwest::Error;
         pub(super) fn to_string<T: serde::Serialize>(query: T) -> Result<String, Error> {
-            let request = reqwest::Client::new().get("http://127.0.0.1/").query(&query).build()?;
+            let request = reqwest::Client::new()
+                .get("http://127.0.0.1/")
+                .query(&query)
+                .build()?;
             Ok(request.url().query().unwrap_or_default().to_string())
         }
     }

@@ -74,7 +74,7 @@ impl fmt::Display for ApplicationLevel {
 /// assert_eq!(future.to_string(), "newPartners,guestPartners");
 /// # Ok::<(), crosstenant_api::flags::ParseLevelError>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct TemplateApplicationLevel {
     known: u8,
     unknown: Vec<String>,
@@ -103,7 +103,9 @@ impl TemplateApplicationLevel {
 
     /// The known members, in Graph's order.
     pub fn iter(&self) -> impl Iterator<Item = ApplicationLevel> + '_ {
-        ApplicationLevel::ALL.into_iter().filter(|l| self.contains(*l))
+        ApplicationLevel::ALL
+            .into_iter()
+            .filter(|l| self.contains(*l))
     }
 
     /// Members this SDK does not know, by name, in the order received.
@@ -117,9 +119,22 @@ impl TemplateApplicationLevel {
     }
 }
 
+/// Shows the set: `{NewPartners, ExistingPartners, "guestPartners"}` (unknown members quoted).
+impl fmt::Debug for TemplateApplicationLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.iter())
+            .entries(self.unknown())
+            .finish()
+    }
+}
+
 impl From<ApplicationLevel> for TemplateApplicationLevel {
     fn from(level: ApplicationLevel) -> Self {
-        Self { known: level.bit(), unknown: Vec::new() }
+        Self {
+            known: level.bit(),
+            unknown: Vec::new(),
+        }
     }
 }
 
@@ -159,9 +174,12 @@ impl FromStr for TemplateApplicationLevel {
             return Ok(set);
         }
         for name in s.split(',').map(str::trim) {
-            let is_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let is_name =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !is_name {
-                return Err(ParseLevelError { input: s.to_string() });
+                return Err(ParseLevelError {
+                    input: s.to_string(),
+                });
             }
             match ApplicationLevel::from_name(name) {
                 Some(level) => set.insert(level),
@@ -210,9 +228,19 @@ mod tests {
 
     #[test]
     fn reads_and_writes_the_seed_value_exactly() -> Result<(), serde_json::Error> {
-        let level: TemplateApplicationLevel = serde_json::from_str(r#""newPartners,existingPartners""#)?;
-        assert_eq!(level.iter().collect::<Vec<_>>(), [ApplicationLevel::NewPartners, ApplicationLevel::ExistingPartners]);
-        assert_eq!(serde_json::to_string(&level)?, r#""newPartners,existingPartners""#);
+        let level: TemplateApplicationLevel =
+            serde_json::from_str(r#""newPartners,existingPartners""#)?;
+        assert_eq!(
+            level.iter().collect::<Vec<_>>(),
+            [
+                ApplicationLevel::NewPartners,
+                ApplicationLevel::ExistingPartners
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&level)?,
+            r#""newPartners,existingPartners""#
+        );
         Ok(())
     }
 
@@ -227,8 +255,16 @@ mod tests {
 
     #[test]
     fn malformed_strings_are_errors() {
-        for bad in ["newPartners,", ",", "new Partners", "newPartners;existingPartners"] {
-            assert!(bad.parse::<TemplateApplicationLevel>().is_err(), "{bad:?} parsed");
+        for bad in [
+            "newPartners,",
+            ",",
+            "new Partners",
+            "newPartners;existingPartners",
+        ] {
+            assert!(
+                bad.parse::<TemplateApplicationLevel>().is_err(),
+                "{bad:?} parsed"
+            );
         }
         assert!(serde_json::from_str::<TemplateApplicationLevel>("3").is_err());
     }
@@ -241,7 +277,10 @@ mod tests {
 
     fn level_set() -> impl Strategy<Value = TemplateApplicationLevel> {
         (0u8..8, proptest::collection::vec(member_name(), 0..4)).prop_map(|(known, names)| {
-            let mut set = TemplateApplicationLevel { known, unknown: Vec::new() };
+            let mut set = TemplateApplicationLevel {
+                known,
+                unknown: Vec::new(),
+            };
             for n in names {
                 if !set.unknown.contains(&n) {
                     set.unknown.push(n);

@@ -1230,7 +1230,7 @@ Version: 2026-11-24*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::hooks::RequestContext,
+    pub(crate) inner: ::std::sync::Arc<crate::hooks::RequestContext>,
 }
 impl Client {
     /// Create a new client.
@@ -1238,7 +1238,10 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::hooks::RequestContext) -> Self {
+    pub fn new(
+        baseurl: &str,
+        inner: ::std::sync::Arc<crate::hooks::RequestContext>,
+    ) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1257,7 +1260,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::hooks::RequestContext,
+        inner: ::std::sync::Arc<crate::hooks::RequestContext>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -1266,7 +1269,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::hooks::RequestContext> for Client {
+impl ClientInfo<::std::sync::Arc<crate::hooks::RequestContext>> for Client {
     fn api_version() -> &'static str {
         "2026-11-24"
     }
@@ -1276,7 +1279,7 @@ impl ClientInfo<crate::hooks::RequestContext> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::hooks::RequestContext {
+    fn inner(&self) -> &::std::sync::Arc<crate::hooks::RequestContext> {
         &self.inner
     }
 }
@@ -1284,7 +1287,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::hooks::RequestContext>,
+        Client: ClientHooks<::std::sync::Arc<crate::hooks::RequestContext>>,
     {}
 };
 impl Client {

@@ -5,7 +5,7 @@
 //! `xtask/src/generate.rs`), and this module is the one implementation, driven by the
 //! [`RequestContext`] a [`Client`] is built with.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -22,9 +22,10 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The headers a [`Client`] adds to each request, the largest body it reads, and what it saw
-/// of the last response.
+/// of the last response. A client holds it in an `Arc`, so the caller can keep a handle.
 ///
 /// ```
+/// use std::sync::Arc;
 /// use crosstenant_api::hooks::RequestContext;
 /// use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 ///
@@ -32,11 +33,11 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// let mut token = HeaderValue::from_static("Bearer eyJ0eXAi");
 /// token.set_sensitive(true); // Debug output shows `Sensitive`, never the token
 /// headers.insert(AUTHORIZATION, token);
-/// let context = RequestContext::new(headers);
+/// let context = Arc::new(RequestContext::new(headers));
 /// let client = crosstenant_api::Client::new_with_client(
 ///     "https://graph.microsoft.com",
 ///     reqwest::Client::new(),
-///     context,
+///     Arc::clone(&context), // keep a handle to read `take_response()` after a call
 /// );
 /// assert!(!format!("{client:?}").contains("eyJ0eXAi"));
 /// ```
@@ -66,7 +67,11 @@ impl RequestContext {
     /// A context that adds `headers` to every request (mark secrets with
     /// [`HeaderValue::set_sensitive`](reqwest::header::HeaderValue::set_sensitive)).
     pub fn new(headers: HeaderMap) -> Self {
-        Self { headers, max_body_bytes: DEFAULT_MAX_BODY_BYTES, seen: Mutex::new(None) }
+        Self {
+            headers,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            seen: Mutex::new(None),
+        }
     }
 
     /// Sets the largest response body read; a larger one is dropped unread and reported in
@@ -88,14 +93,7 @@ impl RequestContext {
     }
 }
 
-/// A clone adds the same headers under the same limit, and has seen nothing yet.
-impl Clone for RequestContext {
-    fn clone(&self) -> Self {
-        Self { headers: self.headers.clone(), max_body_bytes: self.max_body_bytes, seen: Mutex::new(None) }
-    }
-}
-
-impl ClientHooks<RequestContext> for Client {
+impl ClientHooks<Arc<RequestContext>> for Client {
     async fn pre<E>(
         &self,
         request: &mut Request,
@@ -113,7 +111,9 @@ impl ClientHooks<RequestContext> for Client {
         let limit = self.inner().max_body_bytes;
         let mut response = self.client().execute(request).await?;
         let status = response.status();
-        let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
+        let declared = response
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok());
         let mut too_large = declared.is_some_and(|n| n > limit);
         let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
         if !too_large {
@@ -125,7 +125,11 @@ impl ClientHooks<RequestContext> for Client {
                 body.extend_from_slice(&chunk);
             }
         }
-        let body = if too_large { Bytes::new() } else { body.freeze() };
+        let body = if too_large {
+            Bytes::new()
+        } else {
+            body.freeze()
+        };
         self.inner().record(ResponseMeta {
             status,
             headers: response.headers().clone(),

@@ -10,6 +10,7 @@
 //! - [`flags::TemplateApplicationLevel`] (a Graph flags set), [`sync::CrossTenantUserSyncInbound`]
 //!   (tri-state `isSyncAllowed`) and [`CommaSeparated`] (`$select`) are the hand-written
 //!   substitutes, wired in by `xtask/src/generate.rs`.
+//! - Every model has a one-line human summary (`Display`).
 //! - [`hooks::RequestContext`] is what the generated client adds to each request and what it
 //!   notes of each response.
 //!
@@ -28,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 mod comma;
+mod display;
 pub mod flags;
 pub mod hooks;
 mod nullable;
@@ -46,6 +48,8 @@ pub use nullable::Nullable;
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links
 )]
+// Formatted by prettyplease when generated; rustfmt must not reformat it, or `--check` would fail.
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::*;

@@ -24,7 +24,11 @@ use crate::Nullable;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CrossTenantUserSyncInbound {
     /// `true` to allow, `false` to stop synchronization, `null` when not configured.
-    #[serde(rename = "isSyncAllowed", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        rename = "isSyncAllowed",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
     pub is_sync_allowed: Nullable<bool>,
     /// Properties this version of the SDK does not know, kept as received.
     #[serde(flatten)]
@@ -52,6 +56,9 @@ mod tests {
 
     #[test]
     fn a_wrong_type_is_an_error_not_a_default() {
-        assert!(serde_json::from_str::<CrossTenantUserSyncInbound>(r#"{"isSyncAllowed":"yes"}"#).is_err());
+        assert!(
+            serde_json::from_str::<CrossTenantUserSyncInbound>(r#"{"isSyncAllowed":"yes"}"#)
+                .is_err()
+        );
     }
 }
