@@ -1,0 +1,201 @@
+use std::convert::Infallible;
+use std::time::{Duration, SystemTime};
+
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::graph_error::{RequestIds, graph_error, json_response};
+use crate::seeds;
+
+/// A misbehaviour to inject into the next response; see
+/// [`MockGraph::push_fault`](crate::MockGraph::push_fault).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Fault {
+    /// `429 Too Many Requests`, Graph error code `TooManyRequests`.
+    TooManyRequests {
+        /// The `Retry-After` header to send, if any.
+        retry_after: Option<RetryAfter>,
+    },
+    /// `503 Service Unavailable`, Graph error code `ServiceUnavailable`.
+    ServiceUnavailable {
+        /// The `Retry-After` header to send, if any.
+        retry_after: Option<RetryAfter>,
+    },
+    /// `504 Gateway Timeout`, Graph error code `GatewayTimeout`.
+    GatewayTimeout,
+    /// Waits this long, then handles the request normally (auth included).
+    Delay(Duration),
+    /// `200` with a JSON content type and a truncated JSON body.
+    MalformedJson,
+    /// `200` with valid JSON of the wrong shape: `tenantId` is a number and
+    /// `isSyncAllowed` is the string `"yes"`.
+    WrongType,
+    /// `200` with an empty body.
+    EmptyOk,
+    /// `502` with an HTML page, as a proxy in front of Graph might send.
+    HtmlBadGateway,
+    /// `200` with a valid JSON object padded (by an extra string property) to
+    /// `bytes` bytes, or to its natural size if that is larger.
+    Oversized {
+        /// The body size to reach.
+        bytes: usize,
+        /// Stream the body in pieces without `Content-Length`.
+        chunked: bool,
+    },
+    /// `307 Temporary Redirect` to this absolute URL.
+    RedirectTo(String),
+}
+
+/// The value of a `Retry-After` header.
+#[derive(Clone, Debug)]
+pub enum RetryAfter {
+    /// A delay in seconds.
+    Seconds(u64),
+    /// An HTTP date.
+    Date(SystemTime),
+}
+
+impl RetryAfter {
+    fn header_value(&self) -> String {
+        match self {
+            RetryAfter::Seconds(secs) => secs.to_string(),
+            RetryAfter::Date(at) => httpdate::fmt_http_date(*at),
+        }
+    }
+}
+
+/// The truncated body of [`Fault::MalformedJson`].
+const MALFORMED_JSON: &str = r#"{"tenantId": "9c5d"#;
+
+const BAD_GATEWAY_HTML: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1><p>The upstream server returned an invalid response.</p></body></html>\n";
+
+/// Pieces of a chunked oversized body; small enough that a large body takes
+/// many frames.
+const CHUNK_SIZE: usize = 8 * 1024;
+
+/// What the server does with a popped fault.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Wait, then serve the request normally.
+    Delay(Duration),
+    /// Send this instead of the normal response.
+    Respond(Response),
+}
+
+impl Fault {
+    pub(crate) fn outcome(self, ids: &RequestIds) -> Outcome {
+        let response = match self {
+            Fault::Delay(duration) => return Outcome::Delay(duration),
+            Fault::TooManyRequests { retry_after } => with_retry_after(
+                graph_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "TooManyRequests",
+                    "Too many requests.",
+                    ids,
+                ),
+                retry_after,
+            ),
+            Fault::ServiceUnavailable { retry_after } => with_retry_after(
+                graph_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "ServiceUnavailable",
+                    "Service unavailable.",
+                    ids,
+                ),
+                retry_after,
+            ),
+            Fault::GatewayTimeout => graph_error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "GatewayTimeout",
+                "The request timed out.",
+                ids,
+            ),
+            Fault::MalformedJson => json_response(StatusCode::OK, MALFORMED_JSON),
+            Fault::WrongType => json_response(
+                StatusCode::OK,
+                json!({
+                    "tenantId": 9_502_131,
+                    "displayName": "Fabrikam",
+                    "userSyncInbound": { "isSyncAllowed": "yes" }
+                })
+                .to_string(),
+            ),
+            Fault::EmptyOk => json_response(StatusCode::OK, Body::empty()),
+            Fault::HtmlBadGateway => (
+                StatusCode::BAD_GATEWAY,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                BAD_GATEWAY_HTML,
+            )
+                .into_response(),
+            Fault::Oversized { bytes, chunked } => {
+                let body = padded_body(bytes);
+                if chunked {
+                    let pieces: Vec<Result<Vec<u8>, Infallible>> = body
+                        .into_bytes()
+                        .chunks(CHUNK_SIZE)
+                        .map(|c| Ok(c.to_vec()))
+                        .collect();
+                    json_response(
+                        StatusCode::OK,
+                        Body::from_stream(futures_util::stream::iter(pieces)),
+                    )
+                } else {
+                    json_response(StatusCode::OK, body)
+                }
+            }
+            Fault::RedirectTo(location) => (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response(),
+        };
+        Outcome::Respond(response)
+    }
+}
+
+fn with_retry_after(mut response: Response, retry_after: Option<RetryAfter>) -> Response {
+    if let Some(value) = retry_after.and_then(|r| r.header_value().parse().ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// The Fabrikam partner with a `padding` string property sized so the whole
+/// body is exactly `bytes` long (when that is at least its natural size).
+fn padded_body(bytes: usize) -> String {
+    let mut body = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/crossTenantAccessPolicy/partners('9c5d131d-b1c3-4fc4-9e3f-c6557947d551')/identitySynchronization/$entity",
+    });
+    if let (Some(out), serde_json::Value::Object(fabrikam)) =
+        (body.as_object_mut(), seeds::partner_fabrikam())
+    {
+        out.extend(fabrikam);
+    }
+    let mut text = body.to_string();
+    text.pop();
+    text.push_str(r#","padding":""#);
+    let fill = bytes.saturating_sub(text.len() + 2);
+    text.extend(std::iter::repeat_n('x', fill));
+    text.push_str(r#""}"#);
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::padded_body;
+
+    #[test]
+    fn padded_body_is_exact_and_valid() -> Result<(), serde_json::Error> {
+        let natural = padded_body(0).len();
+        for size in [0, natural, natural + 1, 100_000] {
+            let body = padded_body(size);
+            let value: serde_json::Value = serde_json::from_str(&body)?;
+            assert_eq!(value["displayName"], "Fabrikam");
+            assert_eq!(body.len(), size.max(natural));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+//! The bodies the mock serves after [`MockGraph::start`](crate::MockGraph::start).
+//!
+//! Fabrikam and the two templates are Microsoft's own examples from the Graph
+//! reference pages; Contoso and Woodgrove are fixtures of this project that
+//! cover the remaining shapes (`false`, `null`, beta-only properties).
+
+use serde_json::{Value, json};
+
+/// Tenant ID of Fabrikam, the partner in Microsoft's documentation example.
+pub const FABRIKAM_TENANT_ID: &str = "9c5d131d-b1c3-4fc4-9e3f-c6557947d551";
+/// Tenant ID of Contoso, a fixture partner that does not allow inbound sync.
+pub const CONTOSO_TENANT_ID: &str = "3d0f5dba-2c8e-4b7a-9f61-5a1e7c4b2d90";
+/// Tenant ID of Woodgrove, a fixture partner whose sync setting is unset (`null`).
+pub const WOODGROVE_TENANT_ID: &str = "b7e4c2a1-6f3d-4e8b-a05c-2d9f18e6c374";
+/// ID of the template in its unconfigured (or reset) state.
+pub const UNCONFIGURED_TEMPLATE_ID: &str = "0e7aad84-cb46-4b8e-a881-522ef25939f1";
+/// ID of the template after inbound user synchronization was configured.
+pub const CONFIGURED_TEMPLATE_ID: &str = "e1a11ff3-01f1-4c48-9784-b9d931571474";
+
+/// Fabrikam, exactly as in the Graph reference example (served by v1.0 and beta).
+pub fn partner_fabrikam() -> Value {
+    json!({
+        "tenantId": FABRIKAM_TENANT_ID,
+        "displayName": "Fabrikam",
+        "userSyncInbound": {
+            "isSyncAllowed": true
+        }
+    })
+}
+
+/// Contoso as v1.0 serves it: inbound user sync explicitly disallowed.
+pub fn partner_contoso_v1() -> Value {
+    json!({
+        "tenantId": CONTOSO_TENANT_ID,
+        "displayName": "Contoso",
+        "userSyncInbound": {
+            "isSyncAllowed": false
+        }
+    })
+}
+
+/// Contoso as beta serves it: the v1.0 body plus the beta-only properties.
+pub fn partner_contoso_beta() -> Value {
+    json!({
+        "tenantId": CONTOSO_TENANT_ID,
+        "displayName": "Contoso",
+        "userSyncInbound": {
+            "isSyncAllowed": false
+        },
+        "groupSyncInbound": {
+            "isSyncAllowed": false
+        },
+        "externalCloudAuthorizedApplicationId": null,
+        "deletedDateTime": null
+    })
+}
+
+/// Woodgrove (v1.0 and beta): `isSyncAllowed` is `null`, as Graph reports an unset value.
+pub fn partner_woodgrove() -> Value {
+    json!({
+        "tenantId": WOODGROVE_TENANT_ID,
+        "displayName": "Woodgrove Bank",
+        "userSyncInbound": {
+            "isSyncAllowed": null
+        }
+    })
+}
+
+/// The template in its unconfigured state, as in the Graph reference example
+/// (without `@odata.context`, which the mock adds when responding).
+pub fn template_unconfigured() -> Value {
+    json!({
+        "templateApplicationLevel": "newPartners,existingPartners",
+        "id": UNCONFIGURED_TEMPLATE_ID,
+        "userSyncInbound": {
+            "isSyncAllowed": null
+        }
+    })
+}
+
+/// The template after configuration, as in the Graph reference example
+/// (without `@odata.context`).
+pub fn template_configured() -> Value {
+    json!({
+        "id": CONFIGURED_TEMPLATE_ID,
+        "templateApplicationLevel": "newPartners,existingPartners",
+        "userSyncInbound": {
+            "isSyncAllowed": true
+        }
+    })
+}
