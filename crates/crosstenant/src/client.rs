@@ -1,0 +1,395 @@
+//! The client and its builder.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Url, redirect};
+
+use crate::credential::TokenCredential;
+use crate::request::{PartnerIdentitySyncRequest, TemplateIdentitySyncRequest};
+use crate::token_cache::TokenCache;
+use crate::{ApiVersion, Beta, Cloud, Error, RetryPolicy, TenantId, V1};
+
+const USER_AGENT: &str = concat!("crosstenant/", env!("CARGO_PKG_VERSION"));
+/// Graph's own SDKs name themselves in this header; Microsoft reads it to see SDK usage.
+const SDK_VERSION: HeaderName = HeaderName::from_static("sdkversion");
+
+/// A Microsoft Graph client for the cross-tenant identity synchronization policies.
+///
+/// Cheap to clone: clones share one connection pool and one token cache. `V` is the API
+/// version ([`V1`] by default, or [`Beta`]); it decides the models calls return.
+///
+/// ```no_run
+/// use crosstenant::{Client, Cloud, StaticToken};
+///
+/// # async fn run() -> Result<(), crosstenant::Error> {
+/// let client = Client::builder()
+///     .cloud(Cloud::Global)
+///     .credential(StaticToken::new(std::env::var("GRAPH_ACCESS_TOKEN").unwrap_or_default()))
+///     .build()?;
+/// let partner = client.partner_identity_sync("9c5d131d-b1c3-4fc4-9e3f-c6557947d551".parse()?).send().await?;
+/// println!("{partner}");
+/// # Ok(()) }
+/// ```
+pub struct Client<V: ApiVersion = V1> {
+    pub(crate) shared: Arc<Shared>,
+    version: PhantomData<V>,
+}
+
+/// What the clones of a client share.
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) cloud: Cloud,
+    pub(crate) tokens: TokenCache,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl<V: ApiVersion> Clone for Client<V> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            version: PhantomData,
+        }
+    }
+}
+
+impl<V: ApiVersion> fmt::Debug for Client<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_version", &V::SEGMENT)
+            .field("cloud", &self.shared.cloud)
+            .field("base_url", &self.shared.base_url)
+            .field("retry", &self.shared.retry)
+            .field("timeout", &self.shared.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a v1.0 client for the global cloud.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
+
+impl<V: ApiVersion> Client<V> {
+    /// The cloud the client talks to.
+    pub fn cloud(&self) -> Cloud {
+        self.shared.cloud
+    }
+
+    /// The API version's path segment (`v1.0` or `beta`).
+    pub fn api_version(&self) -> &'static str {
+        V::SEGMENT
+    }
+
+    /// Graph's root URL for this client (the cloud's, or the custom base URL).
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The same client on another API version, sharing connections and tokens.
+    pub fn with_api_version<W: ApiVersion>(&self, _version: W) -> Client<W> {
+        Client {
+            shared: Arc::clone(&self.shared),
+            version: PhantomData,
+        }
+    }
+
+    /// The same client on Graph v1.0.
+    pub fn v1(&self) -> Client<V1> {
+        self.with_api_version(V1)
+    }
+
+    /// The same client on Graph beta.
+    pub fn beta(&self) -> Client<Beta> {
+        self.with_api_version(Beta)
+    }
+
+    /// Reads the identity synchronization policy of one partner tenant
+    /// (`GET /policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`).
+    ///
+    /// Available in the global service and US Government L4 and L5. Needs `Policy.Read.All`.
+    pub fn partner_identity_sync(
+        &self,
+        tenant: impl Into<TenantId>,
+    ) -> PartnerIdentitySyncRequest<'_, V> {
+        PartnerIdentitySyncRequest::new(self, tenant.into())
+    }
+
+    /// Reads the multitenant organization's identity synchronization template
+    /// (`GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`).
+    ///
+    /// Available in the global service only. Needs `Policy.Read.All`.
+    pub fn mto_identity_sync_template(&self) -> TemplateIdentitySyncRequest<'_, V> {
+        TemplateIdentitySyncRequest::new(self)
+    }
+}
+
+/// Builds a [`Client`]. Only a credential is required.
+///
+/// ```
+/// use std::time::Duration;
+/// use crosstenant::{Beta, Client, Cloud, RetryPolicy, StaticToken};
+///
+/// let client = Client::builder()
+///     .cloud(Cloud::UsGovernmentL4)
+///     .api_version(Beta)
+///     .credential(StaticToken::new("eyJ0eXAi..."))
+///     .timeout(Duration::from_secs(20))
+///     .retry(RetryPolicy::default().max_retries(5))
+///     .user_agent_suffix("mto-sync/2.1")
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://graph.microsoft.us");
+/// assert_eq!(client.api_version(), "beta");
+/// # Ok::<(), crosstenant::Error>(())
+/// ```
+#[must_use = "a builder does nothing until .build()"]
+pub struct ClientBuilder<V: ApiVersion = V1> {
+    cloud: Cloud,
+    base_url: Option<String>,
+    credential: Option<Arc<dyn TokenCredential>>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent_suffix: Option<String>,
+    max_response_bytes: usize,
+    version: PhantomData<V>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            cloud: Cloud::Global,
+            base_url: None,
+            credential: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            user_agent_suffix: None,
+            max_response_bytes: crosstenant_api::hooks::DEFAULT_MAX_BODY_BYTES,
+            version: PhantomData,
+        }
+    }
+}
+
+impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_version", &V::SEGMENT)
+            .field("cloud", &self.cloud)
+            .field("base_url", &self.base_url)
+            .field("credential", &self.credential)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<V: ApiVersion> ClientBuilder<V> {
+    /// The cloud: Graph's URL, the token scope and which operations exist (default: global).
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+
+    /// The API version: [`V1`] (default) or [`Beta`].
+    pub fn api_version<W: ApiVersion>(self, _version: W) -> ClientBuilder<W> {
+        ClientBuilder {
+            cloud: self.cloud,
+            base_url: self.base_url,
+            credential: self.credential,
+            retry: self.retry,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent_suffix: self.user_agent_suffix,
+            max_response_bytes: self.max_response_bytes,
+            version: PhantomData,
+        }
+    }
+
+    /// Where tokens come from (required).
+    pub fn credential(mut self, credential: impl TokenCredential + 'static) -> Self {
+        self.credential = Some(Arc::new(credential));
+        self
+    }
+
+    /// A credential already shared with other code.
+    pub fn shared_credential(mut self, credential: Arc<dyn TokenCredential>) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    /// Sends requests here instead of the cloud's Graph URL (a proxy, or a fake Graph in
+    /// tests). It must be `https`, except on loopback (`127.0.0.1`, `[::1]`, `localhost`).
+    /// The cloud still decides the token scope and which operations exist.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How calls are retried (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The time one attempt may take, from connecting to the last byte (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time a connection may take to open (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Appended to the `User-Agent` header (`crosstenant/0.1.0 <suffix>`), to name your tool.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// The largest response body read, in bytes (default 1 MiB); larger ones are an
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client<V>, Error> {
+        let credential = self.credential.ok_or_else(|| Error::InvalidArgument {
+            what: "client",
+            why: "no credential: call .credential(StaticToken::new(token)) or pass another TokenCredential".into(),
+        })?;
+        let base_url = match &self.base_url {
+            Some(url) => checked_base_url(url)?,
+            None => self.cloud.graph_url().to_string(),
+        };
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) => format!("{USER_AGENT} {suffix}"),
+            None => USER_AGENT.to_string(),
+        };
+        let user_agent = HeaderValue::try_from(user_agent).map_err(|_| Error::InvalidArgument {
+            what: "user agent suffix",
+            why: "it has characters an HTTP header cannot carry".into(),
+        })?;
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(
+            SDK_VERSION,
+            HeaderValue::from_static(concat!("crosstenant-rust/", env!("CARGO_PKG_VERSION"))),
+        );
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .default_headers(default_headers)
+            // A redirect could carry the token to another host; Graph does not redirect these calls.
+            .redirect(redirect::Policy::none())
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::InvalidArgument {
+                what: "HTTP client",
+                why: e.to_string(),
+            })?;
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                cloud: self.cloud,
+                tokens: TokenCache::new(credential, self.cloud.scope()),
+                retry: self.retry,
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+            }),
+            version: PhantomData,
+        })
+    }
+}
+
+/// A custom base URL: absolute, no credentials, query or fragment; `https`, or `http` on
+/// loopback only (a token must never cross a network in clear text).
+fn checked_base_url(raw: &str) -> Result<String, Error> {
+    let invalid = |why: String| Error::InvalidArgument {
+        what: "base URL",
+        why,
+    };
+    let url = Url::parse(raw).map_err(|e| invalid(format!("{raw:?} is not a URL ({e})")))?;
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(invalid(format!(
+            "{raw:?} must not carry credentials, a query or a fragment"
+        )));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(invalid(format!(
+                "{raw:?} is plain http; use https (http is allowed on loopback only)"
+            )));
+        }
+        other => return Err(invalid(format!("{raw:?} has scheme {other}; use https"))),
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_https_except_on_loopback() {
+        for ok in [
+            "https://graph.example.com",
+            "http://127.0.0.1:8080",
+            "http://[::1]:9/",
+            "http://localhost:3000",
+        ] {
+            assert!(checked_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://graph.microsoft.com",
+            "http://10.0.0.1",
+            "ftp://127.0.0.1",
+            "https://user:pw@graph.example.com",
+            "https://graph.example.com/?x=1",
+            "graph.microsoft.com",
+        ] {
+            assert!(
+                matches!(checked_base_url(bad), Err(Error::InvalidArgument { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            checked_base_url("http://127.0.0.1:8080/").ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+    }
+
+    #[test]
+    fn a_credential_is_required() {
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::InvalidArgument { what: "client", .. })
+        ));
+    }
+}

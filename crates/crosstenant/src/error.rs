@@ -1,0 +1,336 @@
+//! The one error type of the crate.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{DATE, HeaderMap, LOCATION, RETRY_AFTER};
+
+use crate::Cloud;
+
+/// Everything a call can fail with. Each message says what happened and what to do.
+///
+/// Errors that come from a response carry its [`ResponseInfo`] (status, `request-id`,
+/// `client-request-id`, `Date`, `Retry-After`): quote the ids when asking Microsoft support.
+///
+/// ```
+/// # async fn run(client: crosstenant::Client) {
+/// # let tenant: crosstenant::TenantId = "9c5d131d-b1c3-4fc4-9e3f-c6557947d551".parse().unwrap();
+/// match client.partner_identity_sync(tenant).send().await {
+///     Ok(policy) => println!("{policy}"),
+///     Err(crosstenant::Error::Graph(e)) if e.code == "Request_ResourceNotFound" => {
+///         println!("no partner configuration for {tenant}");
+///     }
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Graph answered with an error (`ODataError`).
+    #[error("{0}")]
+    Graph(Box<GraphError>),
+
+    /// The operation does not exist in the client's cloud; nothing was sent.
+    #[error("{operation} is not available in {cloud}; Microsoft offers it in: {available}")]
+    UnsupportedInCloud {
+        /// The operation, as `GET /path`.
+        operation: &'static str,
+        /// The client's cloud.
+        cloud: Cloud,
+        /// The clouds that have it.
+        available: String,
+    },
+
+    /// An argument or a client setting is invalid; nothing was sent.
+    #[error("invalid {what}: {why}")]
+    InvalidArgument {
+        /// What was invalid.
+        what: &'static str,
+        /// Why, and what is expected instead.
+        why: String,
+    },
+
+    /// The credential could not produce a token; nothing was sent.
+    #[error(
+        "could not get an access token for {scope}: {message}; check the credential's tenant, client id and secret or certificate, and that it may request this scope"
+    )]
+    Authentication {
+        /// The scope asked for.
+        scope: String,
+        /// What the credential reported.
+        message: String,
+        /// The credential's own error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// No answer within the time allowed.
+    #[error(
+        "no answer from Graph within {after:?} (attempt {attempts}); raise the timeout with ClientBuilder::timeout or retry later"
+    )]
+    Timeout {
+        /// The time allowed for one attempt.
+        after: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The transport's error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request could not be sent or the answer not received (DNS, TLS, connection).
+    #[error(
+        "could not reach Graph after {attempts} attempt(s): {source}; check the network, proxy and base URL"
+    )]
+    Transport {
+        /// How many attempts were made.
+        attempts: u32,
+        /// The transport's error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response body was not what the API describes.
+    #[error("could not read {} as {expected}: {source}; it began with: {snippet:?}", describe(.info))]
+    Decode {
+        /// The response (always there unless the SDK itself is at fault).
+        info: Option<Box<ResponseInfo>>,
+        /// What was expected (a type name).
+        expected: &'static str,
+        /// The first bytes of the body (at most 256, lossy UTF-8).
+        snippet: String,
+        /// The decoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The response body exceeded the client's limit and was not read.
+    #[error("the {} response body exceeds the limit of {limit} bytes ({}); raise it with ClientBuilder::max_response_bytes if this is expected", info.status, info.ids())]
+    ResponseTooLarge {
+        /// The response.
+        info: Box<ResponseInfo>,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// Graph answered with a redirect, which is never followed so that the token cannot reach
+    /// another host.
+    #[error("Graph answered {} redirecting to {location:?}; redirects are not followed so the access token never leaves the Graph host: check the base URL ({})", info.status, info.ids())]
+    Redirect {
+        /// The response.
+        info: Box<ResponseInfo>,
+        /// Where it pointed.
+        location: String,
+    },
+}
+
+/// A Graph error response: the `ODataError` body with what the response said about itself.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct GraphError {
+    /// Graph's error code, such as `Request_ResourceNotFound` or `Authorization_RequestDenied`.
+    pub code: String,
+    /// Graph's message.
+    pub message: String,
+    /// The part of the request the error is about, when Graph names one.
+    pub target: Option<String>,
+    /// Further errors Graph lists, as `(code, message)`.
+    pub details: Vec<(String, String)>,
+    /// The response.
+    pub info: ResponseInfo,
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Graph answered {}: {}: {}",
+            self.info.status, self.code, self.message
+        )?;
+        if let Some(target) = &self.target {
+            write!(f, " (target {target})")?;
+        }
+        for (code, message) in &self.details {
+            write!(f, "; {code}: {message}")?;
+        }
+        if let Some(hint) = hint(self.info.status, &self.code) {
+            write!(f, "; {hint}")?;
+        }
+        write!(f, " ({})", self.info.ids())
+    }
+}
+
+/// What to do about the common errors.
+fn hint(status: StatusCode, code: &str) -> Option<&'static str> {
+    match (status.as_u16(), code) {
+        (401, _) => {
+            Some("the token was refused: check that it is for this cloud's Graph and not expired")
+        }
+        (403, _) => Some(
+            "the caller lacks permission: grant Policy.Read.All (or Policy.ReadWrite.CrossTenantAccess) \
+             and, for delegated access, a role such as Security Reader",
+        ),
+        (404, "Request_ResourceNotFound") => {
+            Some("no cross-tenant configuration exists for this partner tenant")
+        }
+        (429, _) | (503, _) | (504, _) => {
+            Some("Graph is throttling or busy: retry after the time it asks")
+        }
+        _ => None,
+    }
+}
+
+/// What a response said about itself, for errors and support requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseInfo {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Graph's `request-id` header.
+    pub request_id: Option<String>,
+    /// The `client-request-id` header (the SDK sends one per call; Graph echoes it).
+    pub client_request_id: Option<String>,
+    /// The `Date` header.
+    pub date: Option<SystemTime>,
+    /// How long Graph asked to wait before retrying (`Retry-After`, as seconds or a date).
+    pub retry_after: Option<Duration>,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+}
+
+impl ResponseInfo {
+    pub(crate) fn from_headers(status: StatusCode, headers: &HeaderMap) -> Self {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let date = text(DATE.as_str()).and_then(|d| httpdate::parse_http_date(&d).ok());
+        Self {
+            status,
+            request_id: text("request-id"),
+            client_request_id: text("client-request-id"),
+            date,
+            retry_after: text(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(&v, date)),
+            content_type: text("content-type"),
+        }
+    }
+
+    /// The ids to quote, as `request-id …, client-request-id …`.
+    pub fn ids(&self) -> String {
+        format!(
+            "request-id {}, client-request-id {}",
+            self.request_id.as_deref().unwrap_or("none"),
+            self.client_request_id.as_deref().unwrap_or("none")
+        )
+    }
+}
+
+/// `the 502 Bad Gateway response (text/html; request-id …, client-request-id …)`.
+fn describe(info: &Option<Box<ResponseInfo>>) -> String {
+    match info {
+        Some(info) => {
+            let content_type = info
+                .content_type
+                .as_deref()
+                .map(|t| format!("{t}; "))
+                .unwrap_or_default();
+            format!(
+                "the {} response ({content_type}{})",
+                info.status,
+                info.ids()
+            )
+        }
+        None => "the response".to_string(),
+    }
+}
+
+/// `Retry-After` is a number of seconds or an HTTP date; a date is measured from the response's
+/// own `Date` when it has one, so a skewed local clock does not stretch or cut the wait.
+pub(crate) fn parse_retry_after(
+    value: &str,
+    response_date: Option<SystemTime>,
+) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let now = response_date.unwrap_or_else(SystemTime::now);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+pub(crate) fn location(headers: &HeaderMap) -> String {
+    headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("(none)")
+        .to_string()
+}
+
+impl Error {
+    /// The response this error came from, if it came from one.
+    pub fn response(&self) -> Option<&ResponseInfo> {
+        match self {
+            Error::Graph(e) => Some(&e.info),
+            Error::Decode { info, .. } => info.as_deref(),
+            Error::ResponseTooLarge { info, .. } | Error::Redirect { info, .. } => Some(info),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(|r| r.status)
+    }
+
+    /// Graph's `request-id`, if a response arrived with one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response().and_then(|r| r.request_id.as_deref())
+    }
+
+    /// How long Graph asked to wait before trying again, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.response().and_then(|r| r.retry_after)
+    }
+
+    /// Whether trying the same call again later may succeed: throttling (429), a busy or
+    /// unreachable service (503, 504) or a failed connection.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_connect(),
+            other => other
+                .status()
+                .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(
+            parse_retry_after("120", None),
+            Some(Duration::from_secs(120))
+        );
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+        let later = httpdate::fmt_http_date(date + Duration::from_secs(30));
+        assert_eq!(
+            parse_retry_after(&later, Some(date)),
+            Some(Duration::from_secs(30))
+        );
+        let earlier = httpdate::fmt_http_date(date - Duration::from_secs(30));
+        assert_eq!(
+            parse_retry_after(&earlier, Some(date)),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", None), None);
+        assert_eq!(parse_retry_after("-1", None), None);
+    }
+}

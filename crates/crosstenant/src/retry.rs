@@ -1,0 +1,156 @@
+//! When to try a failed call again, and how long to wait first.
+
+use std::time::Duration;
+
+/// How a client retries calls that failed for a reason that may pass: throttling (429), a busy
+/// or unreachable service (503, 504), or a connection that could not be made. Only these are
+/// retried; every call this SDK makes is a `GET`, so retrying never repeats a change.
+///
+/// The wait before each retry is Graph's `Retry-After` when it sends one, otherwise an
+/// exponential backoff with jitter. Retrying stops at whichever comes first: the number of
+/// retries, a `Retry-After` longer than [`max_wait`](Self::max_wait) (the error, with the wait
+/// Graph asked for, is returned at once instead of hammering early), or the total
+/// [`budget`](Self::budget).
+///
+/// ```
+/// use std::time::Duration;
+/// use crosstenant::RetryPolicy;
+///
+/// let patient = RetryPolicy::default().max_retries(6).budget(Duration::from_secs(600));
+/// let none = RetryPolicy::disabled();
+/// # let _ = (patient, none);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_wait: Duration,
+    budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 retries, backoff from 1 s, waits of at most 60 s, 120 s in all.
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_wait: Duration::from_secs(60),
+            budget: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry: every failure is returned as it happens.
+    pub fn disabled() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// How many times a call is retried after its first attempt.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The backoff before the first retry when Graph gives no `Retry-After`; it doubles with
+    /// each retry (with jitter, up to [`max_wait`](Self::max_wait)).
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest single wait. A `Retry-After` above it ends the retries.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// The most time a call may take from its first attempt, waits included, before the last
+    /// error is returned.
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The wait before retry number `retry` (0 for the first), or `None` to stop.
+    pub(crate) fn delay(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        elapsed: Duration,
+    ) -> Option<Duration> {
+        if retry >= self.max_retries {
+            return None;
+        }
+        let wait = match retry_after {
+            Some(asked) if asked > self.max_wait => return None,
+            Some(asked) => asked,
+            None => self.backoff(retry),
+        };
+        (elapsed + wait <= self.budget).then_some(wait)
+    }
+
+    /// Exponential backoff with "equal jitter": half fixed, half random, so clients throttled
+    /// together spread out without any waiting almost nothing.
+    fn backoff(&self, retry: u32) -> Duration {
+        let exponential = self.initial_backoff.saturating_mul(1u32 << retry.min(16));
+        let ceiling = exponential.min(self.max_wait);
+        let half = ceiling / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn honours_retry_after_within_the_limits() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.delay(0, Some(7 * S), Duration::ZERO), Some(7 * S));
+        assert_eq!(
+            policy.delay(0, Some(61 * S), Duration::ZERO),
+            None,
+            "longer than max_wait"
+        );
+        assert_eq!(
+            policy.delay(0, Some(30 * S), 100 * S),
+            None,
+            "past the budget"
+        );
+        assert_eq!(
+            policy.delay(3, Some(S), Duration::ZERO),
+            None,
+            "out of retries"
+        );
+    }
+
+    #[test]
+    fn backs_off_exponentially_with_bounded_jitter() {
+        let policy = RetryPolicy::default();
+        for retry in 0..5 {
+            let ceiling = (S * (1 << retry)).min(60 * S);
+            for _ in 0..100 {
+                let wait = policy.backoff(retry);
+                assert!(
+                    wait >= ceiling / 2 && wait <= ceiling,
+                    "retry {retry}: {wait:?}"
+                );
+            }
+        }
+        assert!(policy.backoff(40) <= 60 * S);
+    }
+
+    #[test]
+    fn disabled_never_retries() {
+        assert_eq!(
+            RetryPolicy::disabled().delay(0, Some(S), Duration::ZERO),
+            None
+        );
+    }
+}
