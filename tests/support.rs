@@ -1,0 +1,119 @@
+//! Helpers shared by the workspace tests: a generated client pointed at the fake Graph,
+//! redaction of what varies between runs, and a fake Graph on a runtime of its own.
+
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crosstenant_api::hooks::RequestContext;
+use crosstenant_mock::{MockGraph, RecordedRequest};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+/// The token the tests send; snapshots show it redacted.
+pub const TEST_TOKEN: &str = "test-token-not-a-secret";
+/// Every test gives up on a network step after this long.
+pub const STEP: Duration = Duration::from_secs(10);
+
+/// A generated client for the fake Graph, authorized with [`TEST_TOKEN`], and its context.
+pub fn generated_client(mock: &MockGraph) -> (crosstenant_api::Client, Arc<RequestContext>) {
+    let mut headers = HeaderMap::new();
+    let mut token = HeaderValue::from_static("Bearer test-token-not-a-secret");
+    token.set_sensitive(true);
+    headers.insert(AUTHORIZATION, token);
+    headers.insert(
+        "client-request-id",
+        HeaderValue::from_static("00000000-0000-4000-8000-000000000001"),
+    );
+    let context = Arc::new(RequestContext::new(headers));
+    let client = crosstenant_api::Client::new_with_client(
+        mock.base_url(),
+        reqwest::Client::new(),
+        Arc::clone(&context),
+    );
+    (client, context)
+}
+
+/// A recorded request with what changes from run to run replaced: the token, the port, and
+/// ids the SDK generates.
+pub fn redacted(request: &RecordedRequest) -> RecordedRequest {
+    let mut request = request.clone();
+    for (name, value) in &mut request.headers {
+        match name.as_str() {
+            "authorization" => {
+                let scheme = value.split(' ').next().unwrap_or_default();
+                *value = format!("{scheme} [redacted]");
+            }
+            "host" => *value = "127.0.0.1:[port]".to_string(),
+            "client-request-id" if !value.starts_with("00000000-") => {
+                *value = "[uuid v4]".to_string()
+            }
+            "user-agent" | "sdkversion" => {
+                *value = value.replace(env!("CARGO_PKG_VERSION"), "[version]")
+            }
+            _ => {}
+        }
+    }
+    request
+}
+
+/// The last request the fake Graph saw, redacted.
+pub fn last_request(mock: &MockGraph) -> Option<RecordedRequest> {
+    mock.requests().last().map(redacted)
+}
+
+/// A fake Graph serving from its own thread and runtime, so a test may pause its own clock:
+/// with the server elsewhere, the test's runtime has only the client's timers to skip.
+#[derive(Debug)]
+pub struct MockOnOwnThread {
+    /// The fake Graph (its server task runs on the other thread).
+    pub mock: MockGraph,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl MockOnOwnThread {
+    /// Starts the fake Graph on a new thread with a one-worker runtime.
+    pub fn start() -> std::io::Result<Self> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let started = MockGraph::start().await;
+                let failed = started.is_err();
+                let _ = ready_tx.send(started);
+                if !failed {
+                    let _ = stopped.await;
+                }
+            });
+        });
+        let mock = ready_rx.recv().map_err(std::io::Error::other)??;
+        Ok(Self {
+            mock,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for MockOnOwnThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
