@@ -4,6 +4,8 @@
 
 mod generate;
 mod operations;
+#[cfg(test)]
+mod tests;
 mod trim;
 mod upstream;
 
@@ -74,14 +76,30 @@ fn run(cli: Cli) -> Result<()> {
                 parsed,
                 started.elapsed() - parsed
             );
-            write_or_check(&root.join(SPEC), &text, check, "cargo xtask trim --from <upstream>", &summary)
+            write_or_check(
+                &root.join(SPEC),
+                &text,
+                check,
+                "cargo xtask trim --from <upstream>",
+                &summary,
+            )
         }
         Task::Generate { check } => {
             let started = Instant::now();
             let spec = read(&root.join(SPEC))?;
             let code = generate::generate(&spec)?;
-            let summary = format!("{} lines in {:.0?}", code.lines().count(), started.elapsed());
-            write_or_check(&root.join(GENERATED), &code, check, "cargo xtask generate", &summary)
+            let summary = format!(
+                "{} lines in {:.0?}",
+                code.lines().count(),
+                started.elapsed()
+            );
+            write_or_check(
+                &root.join(GENERATED),
+                &code,
+                check,
+                "cargo xtask generate",
+                &summary,
+            )
         }
     }
 }
@@ -93,7 +111,10 @@ fn read(path: &Path) -> Result<String> {
 /// Writes `text` to `path` (through a temporary file, so a failure leaves the old file whole),
 /// or with `check` only compares them.
 fn write_or_check(path: &Path, text: &str, check: bool, fix: &str, summary: &str) -> Result<()> {
-    let shown = path.strip_prefix(workspace_root()).unwrap_or(path).display();
+    let shown = path
+        .strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .display();
     let current = std::fs::read_to_string(path).ok();
     if check {
         return match current.as_deref() {
@@ -111,7 +132,8 @@ fn write_or_check(path: &Path, text: &str, check: bool, fix: &str, summary: &str
     if current.as_deref() != Some(text) {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
     }
     eprintln!("wrote {shown} ({summary})");
     Ok(())

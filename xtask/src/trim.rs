@@ -31,9 +31,9 @@ use anyhow::{Context, Result, bail};
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, ArrayType, Components, Info, MediaType, ObjectType, OpenAPI,
-    Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, Paths, ReferenceOr,
-    RequestBody, Response, Responses, Schema, SchemaData, SchemaKind, Server, StatusCode,
-    StringType, Type,
+    Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, Paths, QueryStyle,
+    ReferenceOr, RequestBody, Response, Responses, Schema, SchemaData, SchemaKind, Server,
+    StatusCode, StringType, Type,
 };
 
 use crate::operations::{Method, OperationSpec, Operations, Version};
@@ -135,10 +135,24 @@ fn keep_operation(
     let responses = keep_responses(&upstream_op.responses, defs, &mut refs)?;
     let resource = success_schema_key(&responses);
 
+    // An operation's parameter replaces a path item's of the same name and location.
+    let mut declared: Vec<&Parameter> = Vec::new();
+    for param in item.parameters.iter().chain(&upstream_op.parameters) {
+        let param = resolve_parameter(param, defs)?;
+        let same = |p: &&Parameter| {
+            std::mem::discriminant(*p) == std::mem::discriminant(param)
+                && p.parameter_data_ref().name == param.parameter_data_ref().name
+        };
+        match declared.iter().position(same) {
+            Some(i) => declared[i] = param,
+            None => declared.push(param),
+        }
+    }
+
     let mut parameters = Vec::new();
     let mut found = BTreeSet::new();
-    for param in item.parameters.iter().chain(&upstream_op.parameters) {
-        let kept = match resolve_parameter(param, defs)? {
+    for param in declared {
+        let kept = match param {
             Parameter::Path {
                 parameter_data,
                 style,
@@ -150,7 +164,7 @@ fn keep_operation(
                     )
                 })?;
                 Parameter::Path {
-                    parameter_data: keep_parameter_data(parameter_data, new_name, &mut refs),
+                    parameter_data: keep_parameter_data(parameter_data, new_name, defs, &mut refs)?,
                     style: style.clone(),
                 }
             }
@@ -164,19 +178,24 @@ fn keep_operation(
                     continue;
                 }
                 found.insert(parameter_data.name.as_str());
-                let mut data = keep_parameter_data(parameter_data, &parameter_data.name, &mut refs);
+                let mut data =
+                    keep_parameter_data(parameter_data, &parameter_data.name, defs, &mut refs)?;
+                let mut style = style.clone();
                 if parameter_data.name == "$select" {
                     let resource = resource
                         .as_deref()
                         .context("$select needs the success response to be a $ref to a schema")?;
                     let key = format!("{resource}{PROPERTY_KEY_SUFFIX}");
                     data.format = ParameterSchemaOrContent::Schema(select_list(&key));
+                    // Graph reads `$select` as one comma-separated value, whatever upstream says.
+                    data.explode = Some(false);
+                    style = QueryStyle::Form;
                     refs.insert(key);
                 }
                 Parameter::Query {
                     parameter_data: data,
                     allow_reserved: *allow_reserved,
-                    style: style.clone(),
+                    style,
                     allow_empty_value: *allow_empty_value,
                 }
             }
@@ -192,8 +211,9 @@ fn keep_operation(
                     parameter_data: keep_parameter_data(
                         parameter_data,
                         &parameter_data.name,
+                        defs,
                         &mut refs,
-                    ),
+                    )?,
                     style: style.clone(),
                 }
             }
@@ -307,16 +327,17 @@ fn resolve_parameter<'a>(
 fn keep_parameter_data(
     data: &ParameterData,
     name: &str,
+    defs: &Definitions,
     refs: &mut BTreeSet<String>,
-) -> ParameterData {
+) -> Result<ParameterData> {
     let format = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => {
-            ParameterSchemaOrContent::Schema(strip_prose(schema, refs))
+            ParameterSchemaOrContent::Schema(keep_inline(schema, defs, refs)?)
         }
         // Content-typed parameters do not occur in Graph; keep them as they are.
         other => other.clone(),
     };
-    ParameterData {
+    Ok(ParameterData {
         name: name.to_string(),
         description: None,
         required: data.required,
@@ -326,7 +347,7 @@ fn keep_parameter_data(
         examples: IndexMap::new(),
         explode: data.explode,
         extensions: IndexMap::new(),
-    }
+    })
 }
 
 fn select_list(property_key: &str) -> ReferenceOr<Schema> {
@@ -405,7 +426,7 @@ fn keep_response(
     let response = resolve(r, "responses", &defs.responses)?;
     Ok(Response {
         description: description.to_string(),
-        content: keep_json_content(&response.content, refs),
+        content: keep_json_content(&response.content, defs, refs)?,
         ..Response::default()
     })
 }
@@ -417,7 +438,7 @@ fn keep_request_body(
 ) -> Result<RequestBody> {
     let body = resolve(r, "requestBodies", &defs.request_bodies)?;
     Ok(RequestBody {
-        content: keep_json_content(&body.content, refs),
+        content: keep_json_content(&body.content, defs, refs)?,
         required: body.required,
         ..RequestBody::default()
     })
@@ -427,69 +448,63 @@ fn keep_request_body(
 /// operations, and examples are prose.
 fn keep_json_content(
     content: &IndexMap<String, MediaType>,
+    defs: &Definitions,
     refs: &mut BTreeSet<String>,
-) -> IndexMap<String, MediaType> {
+) -> Result<IndexMap<String, MediaType>> {
     content
         .iter()
         .filter(|(media, _)| media.as_str() == "application/json")
         .map(|(media, m)| {
-            let schema = m.schema.as_ref().map(|s| strip_prose(s, refs));
-            (
+            let schema = m
+                .schema
+                .as_ref()
+                .map(|s| keep_inline(s, defs, refs))
+                .transpose()?;
+            Ok((
                 media.clone(),
                 MediaType {
                     schema,
                     ..MediaType::default()
                 },
-            )
+            ))
         })
         .collect()
 }
 
-/// An inline schema of a parameter or body, reduced to structure; its references are noted.
-fn strip_prose(schema: &ReferenceOr<Schema>, refs: &mut BTreeSet<String>) -> ReferenceOr<Schema> {
-    match schema {
+/// A schema written inline in an operation, normalized like a component schema; its
+/// references are noted.
+fn keep_inline(
+    schema: &ReferenceOr<Schema>,
+    defs: &Definitions,
+    refs: &mut BTreeSet<String>,
+) -> Result<ReferenceOr<Schema>> {
+    let kept = normalize_ref(schema, defs)?;
+    match &kept {
         ReferenceOr::Reference { reference } => {
             if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
                 refs.insert(key.to_string());
             }
-            schema.clone()
         }
-        ReferenceOr::Item(s) => {
-            let mut s = s.clone();
-            walk(
-                &mut s,
-                &mut |reference| {
-                    if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
-                        refs.insert(key.to_string());
-                    }
-                },
-                &mut clean_data,
-            );
-            ReferenceOr::Item(s)
-        }
+        ReferenceOr::Item(s) => collect_refs(s, refs),
     }
+    Ok(kept)
 }
 
-/// Calls `on_ref` with every `$ref` in a schema and `on_data` with the data of every schema
-/// nested in it (not following references).
-fn walk(
-    schema: &mut Schema,
-    on_ref: &mut dyn FnMut(&mut String),
-    on_data: &mut dyn FnMut(&mut SchemaData),
-) {
-    on_data(&mut schema.schema_data);
-    let one = |r: &mut ReferenceOr<Schema>,
-               on_ref: &mut dyn FnMut(&mut String),
-               on_data: &mut dyn FnMut(&mut SchemaData)| match r {
-        ReferenceOr::Reference { reference } => on_ref(reference),
-        ReferenceOr::Item(s) => walk(s, on_ref, on_data),
-    };
-    let boxed = |r: &mut ReferenceOr<Box<Schema>>,
-                 on_ref: &mut dyn FnMut(&mut String),
-                 on_data: &mut dyn FnMut(&mut SchemaData)| match r {
-        ReferenceOr::Reference { reference } => on_ref(reference),
-        ReferenceOr::Item(s) => walk(s, on_ref, on_data),
-    };
+/// Calls `on_ref` with every `$ref` in a schema, nested schemas included (references are
+/// not followed).
+fn walk_refs(schema: &mut Schema, on_ref: &mut dyn FnMut(&mut String)) {
+    fn one(r: &mut ReferenceOr<Schema>, on_ref: &mut dyn FnMut(&mut String)) {
+        match r {
+            ReferenceOr::Reference { reference } => on_ref(reference),
+            ReferenceOr::Item(s) => walk_refs(s, on_ref),
+        }
+    }
+    fn boxed(r: &mut ReferenceOr<Box<Schema>>, on_ref: &mut dyn FnMut(&mut String)) {
+        match r {
+            ReferenceOr::Reference { reference } => on_ref(reference),
+            ReferenceOr::Item(s) => walk_refs(s, on_ref),
+        }
+    }
     let (properties, items, additional, subschemas, not) = match &mut schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => (
             Some(&mut o.properties),
@@ -517,40 +532,34 @@ fn walk(
         ),
     };
     for p in properties.into_iter().flat_map(|p| p.values_mut()) {
-        boxed(p, on_ref, on_data);
+        boxed(p, on_ref);
     }
     if let Some(items) = items {
-        boxed(items, on_ref, on_data);
+        boxed(items, on_ref);
     }
     if let Some(AdditionalProperties::Schema(s)) = additional {
-        one(s, on_ref, on_data);
+        one(s, on_ref);
     }
     for r in subschemas.into_iter().chain(not) {
-        one(r, on_ref, on_data);
+        one(r, on_ref);
     }
 }
 
 /// Every schema key a schema refers to (through nested schemas too).
 fn collect_refs(schema: &Schema, refs: &mut BTreeSet<String>) {
     let mut copy = schema.clone();
-    walk(
-        &mut copy,
-        &mut |reference| {
-            if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
-                refs.insert(key.to_string());
-            }
-        },
-        &mut |_| {},
-    );
+    walk_refs(&mut copy, &mut |reference| {
+        if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
+            refs.insert(key.to_string());
+        }
+    });
 }
 
 /// Points every `$ref` of a schema at the generated name of its target.
 fn rename_refs(schema: &mut Schema, version: Version, names: &Names) {
-    walk(
-        schema,
-        &mut |reference| rename_ref(reference, version, names),
-        &mut |_| {},
-    );
+    walk_refs(schema, &mut |reference| {
+        rename_ref(reference, version, names)
+    });
 }
 
 fn rename_ref(reference: &mut String, version: Version, names: &Names) {
@@ -668,17 +677,10 @@ fn normalize(schema: &Schema, defs: &Definitions) -> Result<Schema> {
             ..a.clone()
         })),
         SchemaKind::Type(other) => SchemaKind::Type(other.clone()),
-        SchemaKind::Any(any) if is_object_like(any) => {
-            let object = ObjectType {
-                properties: any.properties.clone(),
-                required: any.required.clone(),
-                additional_properties: any.additional_properties.clone(),
-                min_properties: any.min_properties,
-                max_properties: any.max_properties,
-            };
-            SchemaKind::Type(Type::Object(normalize_object(&object, defs)?))
-        }
-        SchemaKind::Any(any) => SchemaKind::Any(any.clone()),
+        SchemaKind::Any(any) => match any_as_object(any, defs, 0)? {
+            Some(object) => SchemaKind::Type(Type::Object(normalize_object(&object, defs)?)),
+            None => SchemaKind::Any(any.clone()),
+        },
     };
     Ok(Schema {
         schema_data: data,
@@ -738,8 +740,28 @@ fn nullable_ref(members: &[ReferenceOr<Schema>]) -> Option<&ReferenceOr<Schema>>
     }
 }
 
-fn is_object_like(any: &AnySchema) -> bool {
-    any.typ.as_deref() == Some("object") || (!any.properties.is_empty() && any.all_of.is_empty())
+/// A schema openapiv3 could not type (keywords of several kinds) that describes an object,
+/// such as `{type: object, allOf: [base], properties: …}`: its bases flattened, then its own
+/// properties over them.
+fn any_as_object(any: &AnySchema, defs: &Definitions, depth: usize) -> Result<Option<ObjectType>> {
+    let is_object = any.typ.as_deref() == Some("object")
+        || (any.typ.is_none() && (!any.properties.is_empty() || !any.all_of.is_empty()));
+    if !is_object {
+        return Ok(None);
+    }
+    let mut object = ObjectType::default();
+    flatten_into(&mut object, &any.all_of, defs, depth + 1)?;
+    merge_object(
+        &mut object,
+        &ObjectType {
+            properties: any.properties.clone(),
+            required: any.required.clone(),
+            additional_properties: any.additional_properties.clone(),
+            min_properties: any.min_properties,
+            max_properties: any.max_properties,
+        },
+    );
+    Ok(Some(object))
 }
 
 /// Merges the members of an `allOf` inheritance chain, base first; later members override.
@@ -757,18 +779,10 @@ fn flatten_into(
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } => flatten_into(object, all_of, defs, depth + 1)?,
             SchemaKind::Type(Type::Object(o)) => merge_object(object, o),
-            SchemaKind::Any(any) if is_object_like(any) || any.all_of.is_empty() => {
-                merge_object(
-                    object,
-                    &ObjectType {
-                        properties: any.properties.clone(),
-                        required: any.required.clone(),
-                        additional_properties: any.additional_properties.clone(),
-                        ..ObjectType::default()
-                    },
-                );
-                flatten_into(object, &any.all_of, defs, depth + 1)?;
-            }
+            SchemaKind::Any(any) => match any_as_object(any, defs, depth)? {
+                Some(member) => merge_object(object, &member),
+                None => bail!("an allOf member is not an object; only inheritance is supported"),
+            },
             _ => bail!("an allOf member is not an object; only inheritance is supported"),
         }
     }
@@ -845,10 +859,16 @@ fn name_schemas(parts: &BTreeMap<Version, VersionPart>) -> Result<Names> {
     let mut owners: BTreeMap<String, (Version, String)> = BTreeMap::new();
     for (&version, part) in parts {
         for key in part.schemas.keys() {
+            // A `$select` enum is split whenever its resource is, so `V1XProperty` names the
+            // properties of `V1X`.
+            let resource = key.strip_suffix(PROPERTY_KEY_SUFFIX);
             let shared = parts
                 .iter()
                 .filter(|(v, _)| **v != version)
-                .all(|(_, other)| same_closure(key, part, other));
+                .all(|(_, other)| {
+                    same_closure(key, part, other)
+                        && resource.is_none_or(|r| same_closure(r, part, other))
+                });
             let base = short_name(key);
             let name = if shared || parts.len() == 1 {
                 base
