@@ -48,13 +48,24 @@ pub fn redacted(request: &RecordedRequest) -> RecordedRequest {
             "client-request-id" if !value.starts_with("00000000-") => {
                 *value = "[uuid v4]".to_string()
             }
-            "user-agent" | "sdkversion" => {
-                *value = value.replace(env!("CARGO_PKG_VERSION"), "[version]")
-            }
+            "user-agent" | "sdkversion" => *value = without_versions(value),
             _ => {}
         }
     }
     request
+}
+
+/// `crosstenant/0.1.0 my-tool/2` → `crosstenant/[version] my-tool/2`: the SDK's own version
+/// changes with every release.
+fn without_versions(agent: &str) -> String {
+    agent
+        .split(' ')
+        .map(|product| match product.split_once('/') {
+            Some((name, _)) if name.starts_with("crosstenant") => format!("{name}/[version]"),
+            _ => product.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The last request the fake Graph saw, redacted.

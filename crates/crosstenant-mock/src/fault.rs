@@ -47,6 +47,16 @@ pub enum Fault {
     },
     /// `307 Temporary Redirect` to this absolute URL.
     RedirectTo(String),
+    /// Any Graph error: this status with Graph's error body (e.g. 403
+    /// `Authorization_RequestDenied`).
+    GraphError {
+        /// The HTTP status.
+        status: u16,
+        /// Graph's error code.
+        code: String,
+        /// Graph's message.
+        message: String,
+    },
 }
 
 /// The value of a `Retry-After` header.
@@ -146,6 +156,16 @@ impl Fault {
                     json_response(StatusCode::OK, body)
                 }
             }
+            Fault::GraphError {
+                status,
+                code,
+                message,
+            } => graph_error(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                &code,
+                &message,
+                ids,
+            ),
             Fault::RedirectTo(location) => (
                 StatusCode::TEMPORARY_REDIRECT,
                 [(header::LOCATION, location)],

@@ -117,11 +117,8 @@ impl<V: ApiVersion> Client<V> {
     /// (`GET /policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`).
     ///
     /// Available in the global service and US Government L4 and L5. Needs `Policy.Read.All`.
-    pub fn partner_identity_sync(
-        &self,
-        tenant: impl Into<TenantId>,
-    ) -> PartnerIdentitySyncRequest<'_, V> {
-        PartnerIdentitySyncRequest::new(self, tenant.into())
+    pub fn partner_identity_sync(&self, tenant: TenantId) -> PartnerIdentitySyncRequest<'_, V> {
+        PartnerIdentitySyncRequest::new(self, tenant)
     }
 
     /// Reads the multitenant organization's identity synchronization template

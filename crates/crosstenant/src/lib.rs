@@ -20,8 +20,8 @@
 //! assert_eq!(partner.display_name.as_deref(), Some("Fabrikam"));
 //!
 //! let template = client.mto_identity_sync_template().send().await?;
-//! let inbound = template.user_sync_inbound.unwrap_or_default();
-//! assert_eq!(inbound.is_sync_allowed, Nullable::Null); // not configured: neither true nor false
+//! let allowed = template.user_sync_inbound.as_ref().map(|inbound| inbound.is_sync_allowed);
+//! assert_eq!(allowed, Some(Nullable::Null)); // not configured: neither true nor false
 //! println!("{partner}\n{template}");
 //! # Ok(()) }
 //! ```

@@ -90,7 +90,7 @@ impl<V: ApiVersion> Client<V> {
                 }
                 let error = match outcome {
                     Ok(value) => return Ok(value),
-                    Err(e) => self.map_error(e, seen, attempts),
+                    Err(e) => self.map_error(e, seen, attempts, short_type_name::<T>()),
                 };
                 let retry_in = if error.is_transient() {
                     shared
@@ -118,6 +118,7 @@ impl<V: ApiVersion> Client<V> {
         error: crosstenant_api::Error<ODataError>,
         seen: Option<ResponseMeta>,
         attempts: u32,
+        expected: &'static str,
     ) -> Error {
         use crosstenant_api::Error as Api;
         let info_of =
@@ -159,7 +160,7 @@ impl<V: ApiVersion> Client<V> {
                 seen => Error::Decode {
                     expected: match &seen {
                         Some(seen) if !seen.status.is_success() => "a Graph error (ODataError)",
-                        _ => "the documented resource",
+                        _ => expected,
                     },
                     info: seen.as_ref().map(info_of),
                     snippet: snippet(&body),
@@ -184,7 +185,7 @@ impl<V: ApiVersion> Client<V> {
                     response.status(),
                     response.headers(),
                 ))),
-                expected: "a response the API describes",
+                expected,
                 snippet: String::new(),
                 source: serde::de::Error::custom("the status is not one the API describes"),
             },
@@ -196,8 +197,137 @@ impl<V: ApiVersion> Client<V> {
     }
 }
 
+/// `crosstenant_api::generated::types::V1Partner` → `V1Partner`.
+fn short_type_name<T>() -> &'static str {
+    let name = std::any::type_name::<T>();
+    name.rsplit("::").next().unwrap_or(name)
+}
+
 /// The first bytes of a body, for an error message.
 fn snippet(body: &[u8]) -> String {
     let cut = body.len().min(SNIPPET_BYTES);
     String::from_utf8_lossy(&body[..cut]).into_owned()
+}
+
+#[cfg(test)]
+// The generated client's error is large; these tests build it the way the generated code does.
+#[allow(clippy::result_large_err)]
+mod tests {
+    //! The retry loop on tokio's paused clock: long waits are skipped, and measured exactly.
+
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    use crosstenant_api::ResponseValue;
+    use reqwest::StatusCode;
+    use reqwest::header::{DATE, RETRY_AFTER};
+    use tokio::time::Instant;
+
+    use super::*;
+    use crate::{RetryPolicy, StaticToken};
+
+    const OP: Operation = Operation {
+        name: "GET /test",
+        availability: Availability::GLOBAL_ONLY,
+    };
+
+    fn client(retry: RetryPolicy) -> Result<Client, Error> {
+        // Never contacted: the attempts below answer without the network.
+        Client::builder()
+            .credential(StaticToken::new("t"))
+            .base_url("http://127.0.0.1:9")
+            .retry(retry)
+            .build()
+    }
+
+    fn throttled(headers: &[(reqwest::header::HeaderName, String)]) -> ApiResult<u32> {
+        let body: ODataError = serde_json::from_value(serde_json::json!({
+            "error": { "code": "TooManyRequests", "message": "Too many requests." }
+        }))
+        .map_err(|e| crosstenant_api::Error::Custom(e.to_string()))?;
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            let value = HeaderValue::try_from(value.as_str())
+                .map_err(|e| crosstenant_api::Error::Custom(e.to_string()))?;
+            map.insert(name, value);
+        }
+        Err(crosstenant_api::Error::ErrorResponse(ResponseValue::new(
+            body,
+            StatusCode::TOO_MANY_REQUESTS,
+            map,
+        )))
+    }
+
+    /// Runs a call whose first `failures` attempts are `failure()`, then succeed.
+    async fn run(
+        client: &Client,
+        failures: u32,
+        failure: impl Fn() -> ApiResult<u32>,
+    ) -> (Result<u32, Error>, u32, Duration) {
+        let calls = AtomicU32::new(0);
+        let started = Instant::now();
+        let result = client
+            .execute(&OP, |_api| {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                let outcome = if n < failures { failure() } else { Ok(7) };
+                async move { outcome }
+            })
+            .await;
+        (result, calls.load(Ordering::SeqCst), started.elapsed())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_exactly_the_seconds_graph_asks() -> Result<(), Error> {
+        let client = client(RetryPolicy::default())?;
+        let (result, calls, elapsed) =
+            run(&client, 2, || throttled(&[(RETRY_AFTER, "45".into())])).await;
+        assert_eq!(result?, 7);
+        assert_eq!((calls, elapsed), (3, Duration::from_secs(90)));
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_date_counts_from_the_responses_own_date() -> Result<(), Error> {
+        // The response's clock is a day behind ours: the wait is still the 30 s it means.
+        let their_now = SystemTime::now() - Duration::from_secs(86_400);
+        let date = httpdate::fmt_http_date(their_now);
+        let retry_at = httpdate::fmt_http_date(their_now + Duration::from_secs(30));
+        let client = client(RetryPolicy::default())?;
+        let (result, calls, elapsed) = run(&client, 1, || {
+            throttled(&[(DATE, date.clone()), (RETRY_AFTER, retry_at.clone())])
+        })
+        .await;
+        assert_eq!(result?, 7);
+        assert_eq!((calls, elapsed), (2, Duration::from_secs(30)));
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stops_when_the_next_wait_would_pass_the_budget() -> Result<(), Error> {
+        let client = client(RetryPolicy::default().max_retries(10))?;
+        let (result, calls, elapsed) =
+            run(&client, 10, || throttled(&[(RETRY_AFTER, "50".into())])).await;
+        let err = result.err().ok_or(Error::InvalidArgument {
+            what: "test",
+            why: "expected 429".into(),
+        })?;
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(50)));
+        // 0 s, 50 s, 100 s; a fourth attempt at 150 s would pass the 120 s budget.
+        assert_eq!((calls, elapsed), (3, Duration::from_secs(100)));
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn backs_off_exponentially_without_retry_after() -> Result<(), Error> {
+        let client = client(RetryPolicy::default())?;
+        let (result, calls, elapsed) = run(&client, 3, || throttled(&[])).await;
+        assert_eq!(result?, 7);
+        // 1 s, 2 s, 4 s ceilings with equal jitter: between half and all of 7 s.
+        assert_eq!(calls, 4);
+        assert!(
+            elapsed >= Duration::from_millis(3500) && elapsed <= Duration::from_secs(7),
+            "{elapsed:?}"
+        );
+        Ok(())
+    }
 }

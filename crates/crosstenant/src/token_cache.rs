@@ -60,15 +60,16 @@ impl TokenCache {
                     source,
                 }
             })?;
-        let mut header = HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(
-            |_| Error::Authentication {
+        let mut header =
+            HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
+                Error::Authentication {
                 scope: self.scope.to_string(),
                 message:
                     "the credential returned a token with characters an HTTP header cannot carry"
                         .into(),
                 source: None,
-            },
-        )?;
+            }
+            })?;
         header.set_sensitive(true);
         let cached = Cached {
             header: header.clone(),
