@@ -1770,6 +1770,7 @@ const TARGET_OPERATIONS: &str = r#"
 /// on the path item).
 fn target_paths() -> String {
     let get = |schema: &str, tag: &str| {
+        let query_and_responses = graph_read(&format!("microsoft.graph.{schema}"), "    ");
         format!(
             r#"  get:
     tags:
@@ -1777,39 +1778,7 @@ fn target_paths() -> String {
     summary: Get {tag}
     description: Synthetic description of the {tag} read.
     operationId: policies.{tag}_Get
-    parameters:
-      - name: $select
-        in: query
-        description: Which properties to return
-        style: form
-        explode: false
-        schema:
-          uniqueItems: true
-          type: array
-          items:
-            type: string
-      - name: $expand
-        in: query
-        description: Related entities to include
-        style: form
-        explode: false
-        schema:
-          uniqueItems: true
-          type: array
-          items:
-            type: string
-    responses:
-      2XX:
-        description: Found it
-        content:
-          application/json:
-            schema:
-              $ref: '#/components/schemas/microsoft.graph.{schema}'
-      4XX:
-        $ref: '#/components/responses/error'
-      5XX:
-        $ref: '#/components/responses/error'
-    x-ms-docs-operation-type: operation
+{query_and_responses}    x-ms-docs-operation-type: operation
 "#
         )
     };
@@ -1909,11 +1878,55 @@ microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate:
     )
 }
 
+/// The `parameters` and `responses` of a Graph read returning `schema` (`$select`, `$expand`,
+/// a 2XX and the shared error responses), each line indented by `indent`.
+fn graph_read(schema: &str, indent: &str) -> String {
+    let text = format!(
+        r#"parameters:
+  - name: $select
+    in: query
+    description: Which properties to return
+    style: form
+    explode: false
+    schema:
+      uniqueItems: true
+      type: array
+      items:
+        type: string
+  - name: $expand
+    in: query
+    description: Related entities to include
+    style: form
+    explode: false
+    schema:
+      uniqueItems: true
+      type: array
+      items:
+        type: string
+responses:
+  2XX:
+    description: Found it
+    content:
+      application/json:
+        schema:
+          $ref: '#/components/schemas/{schema}'
+  4XX:
+    $ref: '#/components/responses/error'
+  5XX:
+    $ref: '#/components/responses/error'
+"#
+    );
+    text.lines()
+        .map(|line| format!("{indent}{line}\n"))
+        .collect()
+}
+
 /// Appends `count` synthetic entity path items to `out` (each with GET, PATCH and DELETE, in
 /// Graph's style: tags, summaries, external docs, `$select`/`$expand`, shared error responses).
 fn write_noise_paths(out: &mut String, count: usize, schema_count: usize) {
     for i in 0..count {
         let s = i % schema_count;
+        let read = graph_read(&format!("microsoft.graph.noiseThing{s}"), "      ");
         let _ = write!(
             out,
             r#"  '/noiseRoots{i}/items/{{noiseItem{i}-id}}':
@@ -1927,39 +1940,7 @@ fn write_noise_paths(out: &mut String, count: usize, schema_count: usize) {
         description: More about it
         url: https://example.com/graph/api/noiseitem{i}-get
       operationId: noiseRoots.noiseItem{i}_Get
-      parameters:
-        - name: $select
-          in: query
-          description: Which properties to return
-          style: form
-          explode: false
-          schema:
-            uniqueItems: true
-            type: array
-            items:
-              type: string
-        - name: $expand
-          in: query
-          description: Related entities to include
-          style: form
-          explode: false
-          schema:
-            uniqueItems: true
-            type: array
-            items:
-              type: string
-      responses:
-        2XX:
-          description: Found it
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/microsoft.graph.noiseThing{s}'
-        4XX:
-          $ref: '#/components/responses/error'
-        5XX:
-          $ref: '#/components/responses/error'
-      x-ms-docs-operation-type: operation
+{read}      x-ms-docs-operation-type: operation
     patch:
       tags:
         - noiseRoots.noiseItem

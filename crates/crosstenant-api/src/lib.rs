@@ -27,6 +27,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod comma;
 mod display;
@@ -39,6 +40,7 @@ pub use comma::CommaSeparated;
 pub use nullable::Nullable;
 
 #[allow(
+    missing_docs,
     clippy::all,
     clippy::unwrap_used,
     clippy::expect_used,

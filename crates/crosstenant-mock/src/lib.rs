@@ -40,6 +40,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod fault;
 mod graph_error;

@@ -43,6 +43,7 @@
 //! attempts, request id), and never shows its token in logs or `Debug` output.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 #[cfg(feature = "azure-identity")]
 mod azure;
