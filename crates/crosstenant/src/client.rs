@@ -286,7 +286,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
             SDK_VERSION,
             HeaderValue::from_static(concat!("crosstenant-rust/", env!("CARGO_PKG_VERSION"))),
         );
-        let http = reqwest::Client::builder()
+        let http = with_tls(reqwest::Client::builder(), &base_url)?
             .user_agent(user_agent)
             .default_headers(default_headers)
             // A redirect could carry the token to another host; Graph does not redirect these calls.
@@ -311,6 +311,55 @@ impl<V: ApiVersion> ClientBuilder<V> {
             version: PhantomData,
         })
     }
+}
+
+/// Gives the HTTP client the TLS configuration of the enabled feature: with `rustls`, the ring
+/// provider and the platform's certificate store (reqwest would otherwise need a process-wide
+/// provider).
+#[cfg(feature = "rustls")]
+fn with_tls(
+    builder: reqwest::ClientBuilder,
+    _base_url: &str,
+) -> Result<reqwest::ClientBuilder, Error> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let invalid = |e: rustls::Error| Error::InvalidArgument {
+        what: "TLS configuration",
+        why: e.to_string(),
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(invalid)?
+        .with_platform_verifier()
+        .map_err(invalid)?
+        .with_no_client_auth();
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+fn with_tls(
+    builder: reqwest::ClientBuilder,
+    _base_url: &str,
+) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder)
+}
+
+/// Without a TLS feature only plain-http loopback (a fake Graph) can be reached; say so at
+/// build time rather than at the first request.
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn with_tls(
+    builder: reqwest::ClientBuilder,
+    base_url: &str,
+) -> Result<reqwest::ClientBuilder, Error> {
+    if base_url.starts_with("https:") {
+        return Err(Error::InvalidArgument {
+            what: "client",
+            why: format!(
+                "{base_url} needs TLS: enable the crosstenant feature `rustls` (default) or `native-tls`"
+            ),
+        });
+    }
+    Ok(builder)
 }
 
 /// A custom base URL: absolute, no credentials, query or fragment; `https`, or `http` on
