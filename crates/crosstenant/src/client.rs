@@ -313,10 +313,10 @@ impl<V: ApiVersion> ClientBuilder<V> {
     }
 }
 
-/// Gives the HTTP client the TLS configuration of the enabled feature: with `rustls`, the ring
-/// provider and the platform's certificate store (reqwest would otherwise need a process-wide
-/// provider).
-#[cfg(feature = "rustls")]
+/// With `rustls-ring`, gives the HTTP client rustls with the ring provider and the platform's
+/// certificate store, and makes ring the process default if there is none, so other reqwest
+/// clients in the program keep working.
+#[cfg(feature = "rustls-ring")]
 fn with_tls(
     builder: reqwest::ClientBuilder,
     _base_url: &str,
@@ -327,6 +327,9 @@ fn with_tls(
         why: e.to_string(),
     };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // Fails only when a provider is installed already, which is what is wanted.
+    let _ =
+        rustls::crypto::CryptoProvider::install_default(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(invalid)?
@@ -336,7 +339,11 @@ fn with_tls(
     Ok(builder.tls_backend_preconfigured(config))
 }
 
-#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+/// With `rustls` or `native-tls`, reqwest configures TLS itself.
+#[cfg(all(
+    any(feature = "rustls", feature = "native-tls"),
+    not(feature = "rustls-ring")
+))]
 fn with_tls(
     builder: reqwest::ClientBuilder,
     _base_url: &str,
@@ -346,7 +353,7 @@ fn with_tls(
 
 /// Without a TLS feature only plain-http loopback (a fake Graph) can be reached; say so at
 /// build time rather than at the first request.
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
 fn with_tls(
     builder: reqwest::ClientBuilder,
     base_url: &str,
@@ -355,7 +362,8 @@ fn with_tls(
         return Err(Error::InvalidArgument {
             what: "client",
             why: format!(
-                "{base_url} needs TLS: enable the crosstenant feature `rustls` (default) or `native-tls`"
+                "{base_url} needs TLS: enable the crosstenant feature `rustls` (default), \
+                 `rustls-ring` or `native-tls`"
             ),
         });
     }
@@ -429,6 +437,24 @@ mod tests {
             checked_base_url("http://127.0.0.1:8080/").ok().as_deref(),
             Some("http://127.0.0.1:8080")
         );
+    }
+
+    #[test]
+    fn https_needs_a_tls_feature() {
+        let https = Client::builder()
+            .credential(crate::StaticToken::new("t"))
+            .build();
+        let tls = cfg!(any(
+            feature = "rustls",
+            feature = "rustls-ring",
+            feature = "native-tls"
+        ));
+        assert_eq!(https.is_ok(), tls, "{https:?}");
+        let loopback = Client::builder()
+            .credential(crate::StaticToken::new("t"))
+            .base_url("http://127.0.0.1:1")
+            .build();
+        assert!(loopback.is_ok());
     }
 
     #[test]
