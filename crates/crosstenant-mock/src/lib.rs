@@ -141,6 +141,12 @@ impl MockGraph {
         self.store.set_template(version, body);
     }
 
+    /// Turns the recording of requests on (the default) or off; off for load tests and
+    /// benchmarks, where the record would grow with every request.
+    pub fn set_recording(&self, on: bool) {
+        self.store.set_recording(on);
+    }
+
     /// Makes the next response this fault (after any already queued).
     pub fn push_fault(&self, fault: Fault) {
         self.store.push_faults(fault, 1);

@@ -16,12 +16,16 @@ struct Args {
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Do not record requests (for load tests: the record grows with every request).
+    #[arg(long)]
+    no_record: bool,
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
     let mock = MockGraph::start_on(SocketAddr::new(args.host, args.port)).await?;
+    mock.set_recording(!args.no_record);
     let base = mock.base_url();
     println!("crosstenant-mock listening on {base} (v1.0 and beta)");
     println!(

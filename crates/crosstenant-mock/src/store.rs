@@ -43,6 +43,8 @@ struct State {
     templates: HashMap<ApiVersion, Value>,
     faults: VecDeque<Fault>,
     requests: Vec<RecordedRequest>,
+    /// Off under load, where recording every request would grow without bound.
+    not_recording: bool,
 }
 
 /// The mock's state, shared by the server task and the test's handle.
@@ -101,7 +103,15 @@ impl Store {
     }
 
     pub(crate) fn record(&self, request: RecordedRequest) {
-        self.with(|s| s.requests.push(request));
+        self.with(|s| {
+            if !s.not_recording {
+                s.requests.push(request);
+            }
+        });
+    }
+
+    pub(crate) fn set_recording(&self, on: bool) {
+        self.with(|s| s.not_recording = !on);
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {

@@ -635,3 +635,16 @@ async fn shutdown_and_drop_stop_the_server() -> TestResult {
     assert!(get(&url).await.is_err());
     Ok(())
 }
+
+#[tokio::test]
+async fn recording_can_be_turned_off_for_load() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let url = partner_url(&mock, ApiVersion::V1, seeds::FABRIKAM_TENANT_ID);
+    mock.set_recording(false);
+    assert_eq!(get(&url).await?.status(), 200);
+    assert!(mock.requests().is_empty());
+    mock.set_recording(true);
+    assert_eq!(get(&url).await?.status(), 200);
+    assert_eq!(mock.requests().len(), 1);
+    Ok(())
+}
