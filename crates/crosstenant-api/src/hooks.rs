@@ -57,8 +57,6 @@ pub struct ResponseMeta {
     pub status: StatusCode,
     /// The response headers (`request-id`, `client-request-id`, `Retry-After`, `Date`, …).
     pub headers: HeaderMap,
-    /// The body's length, or the limit it was cut at.
-    pub body_bytes: usize,
     /// The body exceeded the limit and was not read (the client saw an empty body instead).
     pub body_too_large: bool,
 }
@@ -110,34 +108,43 @@ impl ClientHooks<Arc<RequestContext>> for Client {
     async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
         let limit = self.inner().max_body_bytes;
         let mut response = self.client().execute(request).await?;
-        let status = response.status();
-        let declared = response
-            .content_length()
-            .and_then(|n| usize::try_from(n).ok());
-        let mut too_large = declared.is_some_and(|n| n > limit);
-        let mut body = BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
-        if !too_large {
-            while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > limit {
-                    too_large = true;
-                    break;
+        let record = |too_large: bool, response: &Response| {
+            self.inner().record(ResponseMeta {
+                status: response.status(),
+                headers: response.headers().clone(),
+                body_too_large: too_large,
+            });
+        };
+        match response.content_length() {
+            // A declared length bounds the body (hyper reads no further), so the response goes
+            // to the generated code as it is: no copy on the common path.
+            Some(declared) if declared <= limit as u64 => {
+                record(false, &response);
+                Ok(response)
+            }
+            Some(_) => {
+                record(true, &response);
+                Ok(with_body(response, Bytes::new()))
+            }
+            // A streamed body is read here, up to the limit, and handed on from memory.
+            None => {
+                let mut body = BytesMut::new();
+                while let Some(chunk) = response.chunk().await? {
+                    if body.len() + chunk.len() > limit {
+                        record(true, &response);
+                        return Ok(with_body(response, Bytes::new()));
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
+                record(false, &response);
+                Ok(with_body(response, body.freeze()))
             }
         }
-        let body = if too_large {
-            Bytes::new()
-        } else {
-            body.freeze()
-        };
-        self.inner().record(ResponseMeta {
-            status,
-            headers: response.headers().clone(),
-            body_bytes: if too_large { limit } else { body.len() },
-            body_too_large: too_large,
-        });
-        // Hand the generated code the same response with the body already in memory.
-        let (parts, _) = http::Response::from(response).into_parts();
-        Ok(Response::from(http::Response::from_parts(parts, body)))
     }
+}
+
+/// The same response (status, headers, extensions) with another body.
+fn with_body(response: Response, body: Bytes) -> Response {
+    let (parts, _) = http::Response::from(response).into_parts();
+    Response::from(http::Response::from_parts(parts, body))
 }
