@@ -55,11 +55,14 @@ impl<V: ApiVersion> Client<V> {
             attempts = field::Empty,
             request_id = field::Empty,
         );
-        let client_request_id = HeaderValue::try_from(client_request_id.hyphenated().to_string())
-            .map_err(|_| Error::InvalidArgument {
-            what: "client-request-id",
-            why: "not a header value".into(),
-        })?;
+        // Encoded without the formatting machinery: this runs on every call.
+        let mut buffer = uuid::Uuid::encode_buffer();
+        let client_request_id =
+            HeaderValue::from_str(client_request_id.hyphenated().encode_lower(&mut buffer))
+                .map_err(|_| Error::InvalidArgument {
+                    what: "client-request-id",
+                    why: "not a header value".into(),
+                })?;
 
         async {
             let started = tokio::time::Instant::now();
