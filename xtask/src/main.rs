@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bench_report;
 mod generate;
 mod operations;
 #[cfg(test)]
@@ -36,6 +37,13 @@ enum Task {
         /// Fail, writing nothing, if spec/crosstenant.yaml differs from what the trim would write.
         #[arg(long)]
         check: bool,
+    },
+    /// Runs the benchmarks, the load tests and the build measurements, and writes
+    /// docs/PERFORMANCE.md (about ten minutes on two cores).
+    BenchReport {
+        /// Leave out the clean builds (several minutes).
+        #[arg(long)]
+        skip_build_cost: bool,
     },
     /// Writes crates/crosstenant-api/src/generated.rs from spec/crosstenant.yaml with progenitor.
     Generate {
@@ -83,6 +91,14 @@ fn run(cli: Cli) -> Result<()> {
                 "cargo xtask trim --from <upstream>",
                 &summary,
             )
+        }
+        Task::BenchReport { skip_build_cost } => {
+            let report = bench_report::run(&root, bench_report::Options { skip_build_cost })?;
+            let path = root.join("docs/PERFORMANCE.md");
+            std::fs::write(&path, report)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("wrote docs/PERFORMANCE.md");
+            Ok(())
         }
         Task::Generate { check } => {
             let started = Instant::now();

@@ -48,6 +48,7 @@ mod schema;
 pub mod seeds;
 mod server;
 mod store;
+mod threaded;
 mod version;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -60,6 +61,7 @@ use tokio::task::JoinHandle;
 
 pub use fault::{Fault, RetryAfter};
 pub use store::RecordedRequest;
+pub use threaded::ThreadedMockGraph;
 pub use version::ApiVersion;
 
 use store::Store;

@@ -16,9 +16,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use crosstenant::models::{TemplateIdentitySync, v1};
+use crosstenant::models::{TemplateIdentitySync, beta, v1};
 use crosstenant::{Beta, Client, RetryPolicy, StaticToken, TenantId, V1};
 use serde::Serialize;
+
+#[path = "../benches/common/raw.rs"]
+mod raw;
+use raw::RawClient;
 
 #[derive(Debug, Parser)]
 #[command(about = "Load-test a Graph-compatible server through the crosstenant client")]
@@ -98,13 +102,7 @@ struct Summary {
 enum Sender {
     FacadeV1(Client<V1>),
     FacadeBeta(Client<Beta>),
-    Raw {
-        http: reqwest::Client,
-        base: Arc<str>,
-        authorization: Arc<str>,
-        endpoint: Endpoint,
-        beta: bool,
-    },
+    Raw { client: RawClient, beta: bool },
 }
 
 impl Sender {
@@ -122,76 +120,44 @@ impl Sender {
             (Sender::FacadeBeta(c), Endpoint::Template) => {
                 c.mto_identity_sync_template().send().await.map(drop)
             }
+            // The raw client decodes into the same models the facade returns.
             (
                 Sender::Raw {
-                    http,
-                    base,
-                    authorization,
-                    endpoint,
-                    beta,
+                    client,
+                    beta: false,
                 },
-                _,
+                Endpoint::Partner,
             ) => {
-                return raw_get(http, base, authorization, *endpoint, *beta, tenant).await;
+                return client
+                    .partner::<v1::PartnerIdentitySync>(&tenant.to_string())
+                    .await
+                    .map(drop);
+            }
+            (Sender::Raw { client, beta: true }, Endpoint::Partner) => {
+                return client
+                    .partner::<beta::PartnerIdentitySync>(&tenant.to_string())
+                    .await
+                    .map(drop);
+            }
+            (Sender::Raw { client, .. }, Endpoint::Template) => {
+                return client.template::<TemplateIdentitySync>().await.map(drop);
             }
         };
         done.map_err(|e| e.to_string())
     }
 }
 
-/// What a careful hand-written client does for the same call: format the URL, GET it with the
-/// headers Graph asks for (token, a fresh `client-request-id`; the `User-Agent` and a timeout
-/// are set on the client), check the status, decode the same model.
-async fn raw_get(
-    http: &reqwest::Client,
-    base: &str,
-    authorization: &str,
-    endpoint: Endpoint,
-    beta: bool,
-    tenant: TenantId,
-) -> Result<(), String> {
-    let url = match endpoint {
-        Endpoint::Partner => format!(
-            "{base}/policies/crossTenantAccessPolicy/partners/{tenant}/identitySynchronization"
-        ),
-        Endpoint::Template => format!(
-            "{base}/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization"
-        ),
-    };
-    let response = http
-        .get(url)
-        .header(reqwest::header::AUTHORIZATION, authorization)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .header("client-request-id", uuid::Uuid::new_v4().to_string())
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("status {}", response.status()));
-    }
-    let body = response.bytes().await.map_err(|e| e.to_string())?;
-    let decoded = match (endpoint, beta) {
-        (Endpoint::Partner, false) => {
-            serde_json::from_slice::<v1::PartnerIdentitySync>(&body).map(drop)
-        }
-        (Endpoint::Partner, true) => {
-            serde_json::from_slice::<crosstenant::models::beta::PartnerIdentitySync>(&body)
-                .map(drop)
-        }
-        (Endpoint::Template, _) => serde_json::from_slice::<TemplateIdentitySync>(&body).map(drop),
-    };
-    decoded.map_err(|e| e.to_string())
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let tenant: TenantId = args.tenant.parse()?;
-    let _server; // keeps the embedded fake Graph alive
+    // The embedded fake Graph runs on its own threads, so this runtime measures only the client.
+    let _server;
     let base_url = match &args.base_url {
         Some(url) => url.trim_end_matches('/').to_string(),
         None => {
-            let server = EmbeddedServer::start()?;
-            let url = server.base_url.clone();
+            let server = crosstenant_mock::ThreadedMockGraph::start()?;
+            server.set_recording(false);
+            let url = server.base_url().to_string();
             _server = server;
             url
         }
@@ -225,14 +191,7 @@ async fn run(
         Sender::FacadeV1(facade)
     };
     let raw = Sender::Raw {
-        http: reqwest::Client::builder()
-            .user_agent(concat!("crosstenant/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()?,
-        base: format!("{base_url}/{}", args.api).into(),
-        authorization: format!("Bearer {}", args.token).into(),
-        endpoint: args.endpoint,
+        client: RawClient::new(base_url, &args.api, &args.token)?,
         beta,
     };
     let mut clients: Vec<(&'static str, Sender)> = match args.client {
@@ -241,6 +200,8 @@ async fn run(
         Which::Both => vec![("facade", facade), ("raw", raw)],
     };
 
+    // Measured before the warm-up, so the connections the load opens count as its memory.
+    let rss_before_kib = proc_status_kib("VmRSS");
     // Warm up: connections open, the token is cached, code paths are hot.
     for (_, sender) in &clients {
         drive(
@@ -252,7 +213,6 @@ async fn run(
         )
         .await;
     }
-    let rss_before_kib = proc_status_kib("VmRSS");
 
     // With both clients, alternate in rounds so drift in the machine's load hits both alike.
     let rounds = if clients.len() > 1 { 10 } else { 1 };
@@ -398,57 +358,4 @@ fn proc_status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The fake Graph on a runtime of its own, so the load's runtime measures only the client.
-struct EmbeddedServer {
-    base_url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl EmbeddedServer {
-    fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                match crosstenant_mock::MockGraph::start().await {
-                    Ok(mock) => {
-                        mock.set_recording(false);
-                        let _ = ready_tx.send(Ok(mock.base_url().to_string()));
-                        let _ = stopped.await;
-                        mock.shutdown().await;
-                    }
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                    }
-                }
-            });
-        });
-        let base_url = ready_rx.recv()??;
-        Ok(Self {
-            base_url,
-            stop: Some(stop),
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for EmbeddedServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
