@@ -80,6 +80,10 @@ impl RequestContext {
     }
 
     /// Takes what was seen of the last response, if one arrived since the last call.
+    ///
+    /// A context notes one response at a time: give each call its own context (the
+    /// `crosstenant` facade builds one per attempt), or concurrent calls sharing one will read
+    /// each other's.
     pub fn take_response(&self) -> Option<ResponseMeta> {
         self.seen.lock().map_or(None, |mut seen| seen.take())
     }

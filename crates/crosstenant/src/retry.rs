@@ -90,7 +90,7 @@ impl RetryPolicy {
             Some(asked) => asked,
             None => self.backoff(retry),
         };
-        (elapsed + wait <= self.budget).then_some(wait)
+        (elapsed.saturating_add(wait) <= self.budget).then_some(wait)
     }
 
     /// Exponential backoff with "equal jitter": half fixed, half random, so clients throttled
@@ -128,6 +128,23 @@ mod tests {
             None,
             "out of retries"
         );
+    }
+
+    #[test]
+    fn any_retry_after_is_safe_even_without_limits() {
+        // A server may send any number; with every limit lifted nothing may overflow.
+        let unlimited = RetryPolicy::default()
+            .max_wait(Duration::MAX)
+            .budget(Duration::MAX);
+        let huge = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(unlimited.delay(0, huge, 10 * S), huge);
+        assert_eq!(
+            RetryPolicy::default()
+                .max_wait(Duration::MAX)
+                .delay(0, huge, 10 * S),
+            None
+        );
+        assert!(unlimited.backoff(30) <= Duration::MAX);
     }
 
     #[test]
