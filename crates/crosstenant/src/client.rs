@@ -96,6 +96,7 @@ impl<V: ApiVersion> Client<V> {
     }
 
     /// The same client on another API version, sharing connections and tokens.
+    #[must_use]
     pub fn with_api_version<W: ApiVersion>(&self, _version: W) -> Client<W> {
         Client {
             shared: Arc::clone(&self.shared),
@@ -104,11 +105,13 @@ impl<V: ApiVersion> Client<V> {
     }
 
     /// The same client on Graph v1.0.
+    #[must_use]
     pub fn v1(&self) -> Client<V1> {
         self.with_api_version(V1)
     }
 
     /// The same client on Graph beta.
+    #[must_use]
     pub fn beta(&self) -> Client<Beta> {
         self.with_api_version(Beta)
     }
@@ -117,16 +120,16 @@ impl<V: ApiVersion> Client<V> {
     /// (`GET /policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`).
     ///
     /// Available in the global service and US Government L4 and L5. Needs `Policy.Read.All`.
-    pub fn partner_identity_sync(&self, tenant: TenantId) -> PartnerIdentitySyncRequest<'_, V> {
-        PartnerIdentitySyncRequest::new(self, tenant)
+    pub fn partner_identity_sync(&self, tenant: TenantId) -> PartnerIdentitySyncRequest<V> {
+        PartnerIdentitySyncRequest::new(self.clone(), tenant)
     }
 
     /// Reads the multitenant organization's identity synchronization template
     /// (`GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`).
     ///
     /// Available in the global service only. Needs `Policy.Read.All`.
-    pub fn mto_identity_sync_template(&self) -> TemplateIdentitySyncRequest<'_, V> {
-        TemplateIdentitySyncRequest::new(self)
+    pub fn mto_identity_sync_template(&self) -> TemplateIdentitySyncRequest<V> {
+        TemplateIdentitySyncRequest::new(self.clone())
     }
 }
 
@@ -303,7 +306,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
                 http,
                 base_url,
                 cloud: self.cloud,
-                tokens: TokenCache::new(credential, self.cloud.scope()),
+                tokens: TokenCache::new(credential, self.cloud.scope(), self.timeout),
                 retry: self.retry,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
