@@ -461,6 +461,84 @@ async fn a_redirect_is_not_followed_so_the_token_stays_home() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_response_that_breaks_off_keeps_its_status_and_is_retried() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let broken = || Fault::BrokenBody {
+        status: 503,
+        retry_after: Some(RetryAfter::Seconds(0)),
+    };
+    mock.push_fault(broken());
+    let client = client_for(&mock)?;
+    timeout(STEP, client.partner_identity_sync(fabrikam()?).send()).await??;
+    assert_eq!(mock.requests().len(), 2, "retried after the 503 broke off");
+
+    let once = Client::builder()
+        .credential(StaticToken::new(TEST_TOKEN))
+        .base_url(mock.base_url())
+        .retry(RetryPolicy::disabled())
+        .build()?;
+    mock.push_fault(broken());
+    let err = timeout(STEP, once.partner_identity_sync(fabrikam()?).send())
+        .await?
+        .err()
+        .ok_or("expected an error")?;
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.retry_after(), Some(Duration::ZERO));
+    assert!(err.is_transient());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refused_token_is_replaced_once() -> TestResult {
+    /// Hands out an empty token (which the fake Graph refuses), then good ones.
+    #[derive(Debug, Default)]
+    struct RevokedFirst(AtomicUsize);
+    impl TokenCredential for RevokedFirst {
+        fn get_token<'a>(
+            &'a self,
+            _: &'a [&'a str],
+        ) -> BoxFuture<'a, Result<AccessToken, CredentialError>> {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            let token = if n == 0 {
+                String::new()
+            } else {
+                TEST_TOKEN.to_string()
+            };
+            Box::pin(async move {
+                Ok(AccessToken::new(
+                    token,
+                    SystemTime::now() + Duration::from_secs(3600),
+                ))
+            })
+        }
+    }
+    let mock = MockGraph::start().await?;
+    let credential = Arc::new(RevokedFirst::default());
+    let client = Client::builder()
+        .shared_credential(credential.clone())
+        .base_url(mock.base_url())
+        .build()?;
+    timeout(STEP, client.partner_identity_sync(fabrikam()?).send()).await??;
+    assert_eq!(credential.0.load(Ordering::SeqCst), 2);
+    assert_eq!(mock.requests().len(), 2);
+
+    // A token that stays refused is asked for again once, not forever.
+    let bad = Client::builder()
+        .credential(StaticToken::new(""))
+        .base_url(mock.base_url())
+        .build()?;
+    mock.clear_requests();
+    let err = timeout(STEP, bad.partner_identity_sync(fabrikam()?).send())
+        .await?
+        .err()
+        .ok_or("expected 401")?;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(mock.requests().len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_slow_answer_is_a_timeout() -> TestResult {
     let mock = MockGraph::start().await?;
     let client = Client::builder()
@@ -489,10 +567,8 @@ async fn one_token_fetch_serves_fifty_concurrent_calls_and_one_refresh_follows_e
         .build()?;
     let tenant = fabrikam()?;
     let fifty = || {
-        let calls = (0..50).map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.partner_identity_sync(tenant).send().await })
-        });
+        // A request holds its own handle on the client, so it can be spawned as it is.
+        let calls = (0..50).map(|_| tokio::spawn(client.partner_identity_sync(tenant).send()));
         futures_join(calls.collect())
     };
     for result in timeout(STEP, fifty()).await? {

@@ -103,8 +103,13 @@ impl ClientHooks<Arc<RequestContext>> for Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION);
-        for (name, value) in &self.inner().headers {
-            headers.insert(name, value.clone());
+        // The context's headers replace the request's of the same name, all their values kept.
+        let ours = &self.inner().headers;
+        for name in ours.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in ours {
+            headers.append(name, value.clone());
         }
         Ok(())
     }
@@ -130,8 +135,10 @@ impl ClientHooks<Arc<RequestContext>> for Client {
                 record(true, &response);
                 Ok(with_body(response, Bytes::new()))
             }
-            // A streamed body is read here, up to the limit, and handed on from memory.
+            // A streamed body is read here, up to the limit, and handed on from memory. The
+            // head is recorded first, so a body that breaks off still reports its status.
             None => {
+                record(false, &response);
                 let mut body = BytesMut::new();
                 while let Some(chunk) = response.chunk().await? {
                     if body.len() + chunk.len() > limit {
@@ -140,15 +147,19 @@ impl ClientHooks<Arc<RequestContext>> for Client {
                     }
                     body.extend_from_slice(&chunk);
                 }
-                record(false, &response);
                 Ok(with_body(response, body.freeze()))
             }
         }
     }
 }
 
-/// The same response (status, headers, extensions) with another body.
+/// The same response (status, headers, extensions) with another body, whose length it
+/// states. (reqwest cannot carry the request URL over: `url()` reads a placeholder.)
 fn with_body(response: Response, body: Bytes) -> Response {
-    let (parts, _) = http::Response::from(response).into_parts();
+    let (mut parts, _) = http::Response::from(response).into_parts();
+    parts.headers.insert(
+        http::header::CONTENT_LENGTH,
+        http::HeaderValue::from(body.len()),
+    );
     Response::from(http::Response::from_parts(parts, body))
 }

@@ -47,6 +47,14 @@ pub enum Fault {
     },
     /// `307 Temporary Redirect` to this absolute URL.
     RedirectTo(String),
+    /// This status (with `Retry-After` if given) and a streamed body that breaks off after
+    /// its first bytes, as when a connection drops mid-response.
+    BrokenBody {
+        /// The HTTP status.
+        status: u16,
+        /// The `Retry-After` header to send, if any.
+        retry_after: Option<RetryAfter>,
+    },
     /// Any Graph error: this status with Graph's error body (e.g. 403
     /// `Authorization_RequestDenied`).
     GraphError {
@@ -155,6 +163,25 @@ impl Fault {
                 } else {
                     json_response(StatusCode::OK, body)
                 }
+            }
+            Fault::BrokenBody {
+                status,
+                retry_after,
+            } => {
+                use futures_util::StreamExt;
+                let first = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                    &br#"{"error": {"code": "#[..],
+                )]);
+                // A pause lets the head and first bytes go out before the connection drops.
+                let drop = futures_util::stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Err(std::io::Error::other("the connection dropped"))
+                });
+                let response = json_response(
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    Body::from_stream(first.chain(drop)),
+                );
+                with_retry_after(response, retry_after)
             }
             Fault::GraphError {
                 status,

@@ -648,3 +648,23 @@ async fn recording_can_be_turned_off_for_load() -> TestResult {
     assert_eq!(mock.requests().len(), 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_broken_body_sends_its_head_then_drops() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let url = partner_url(&mock, ApiVersion::V1, seeds::FABRIKAM_TENANT_ID);
+    mock.push_fault(Fault::BrokenBody {
+        status: 503,
+        retry_after: Some(RetryAfter::Seconds(2)),
+    });
+    let response = get(&url).await?;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(&response, "retry-after"), "2");
+    assert!(
+        tokio::time::timeout(LIMIT, response.bytes())
+            .await?
+            .is_err()
+    );
+    assert_eq!(get(&url).await?.status(), 200, "served normally after");
+    Ok(())
+}

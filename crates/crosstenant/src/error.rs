@@ -81,12 +81,12 @@ pub enum Error {
     },
 
     /// The request could not be sent or the answer not received (DNS, TLS, connection).
-    #[error(
-        "could not reach Graph after {attempts} attempt(s): {source}; check the network, proxy and base URL"
-    )]
+    #[error("{}", transport(*.attempts, .response.as_deref(), .source))]
     Transport {
         /// How many attempts were made.
         attempts: u32,
+        /// The response, when its head arrived and its body broke off.
+        response: Option<Box<ResponseInfo>>,
         /// The transport's error.
         #[source]
         source: reqwest::Error,
@@ -229,6 +229,19 @@ impl ResponseInfo {
     }
 }
 
+fn transport(attempts: u32, response: Option<&ResponseInfo>, source: &reqwest::Error) -> String {
+    match response {
+        Some(info) => format!(
+            "the {} response broke off after {attempts} attempt(s): {source} ({}); retry later",
+            info.status,
+            info.ids()
+        ),
+        None => format!(
+            "could not reach Graph after {attempts} attempt(s): {source}; check the network, proxy and base URL"
+        ),
+    }
+}
+
 /// `the 502 Bad Gateway response (text/html; request-id …, client-request-id …)`.
 fn describe(info: &Option<Box<ResponseInfo>>) -> String {
     match info {
@@ -255,8 +268,9 @@ pub(crate) fn parse_retry_after(
     response_date: Option<SystemTime>,
 ) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than a u64 holds is "longer than anyone will wait", not "no wait given".
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     let now = response_date.unwrap_or_else(SystemTime::now);
@@ -276,7 +290,7 @@ impl Error {
     pub fn response(&self) -> Option<&ResponseInfo> {
         match self {
             Error::Graph(e) => Some(&e.info),
-            Error::Decode { info, .. } => info.as_deref(),
+            Error::Decode { info, .. } | Error::Transport { response: info, .. } => info.as_deref(),
             Error::ResponseTooLarge { info, .. } | Error::Redirect { info, .. } => Some(info),
             _ => None,
         }
@@ -301,7 +315,7 @@ impl Error {
     /// unreachable service (503, 504) or a failed connection.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Transport { source, .. } => source.is_connect(),
+            Error::Transport { source, .. } if source.is_connect() => true,
             other => other
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504)),
@@ -329,6 +343,10 @@ mod tests {
         assert_eq!(
             parse_retry_after(&earlier, Some(date)),
             Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", None),
+            Some(Duration::MAX)
         );
         assert_eq!(parse_retry_after("soon", None), None);
         assert_eq!(parse_retry_after("-1", None), None);

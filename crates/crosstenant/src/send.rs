@@ -67,6 +67,7 @@ impl<V: ApiVersion> Client<V> {
         async {
             let started = tokio::time::Instant::now();
             let mut attempts = 0u32;
+            let mut refetched_token = false;
             loop {
                 attempts += 1;
                 let mut headers = HeaderMap::with_capacity(2);
@@ -95,6 +96,13 @@ impl<V: ApiVersion> Client<V> {
                     Ok(value) => return Ok(value),
                     Err(e) => self.map_error(e, seen, attempts, short_type_name::<T>()),
                 };
+                // A refused token may have been revoked or rotated: fetch a new one, once.
+                if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) && !refetched_token {
+                    refetched_token = true;
+                    shared.tokens.invalidate();
+                    tracing::debug!(error = %error, "token refused; retrying with a new one");
+                    continue;
+                }
                 let retry_in = if error.is_transient() {
                     shared
                         .retry
@@ -170,17 +178,23 @@ impl<V: ApiVersion> Client<V> {
                     source,
                 },
             },
+            // A connection that could not be made is `Transport` (and retried) even when it
+            // timed out; a response whose body broke off keeps what its head said.
             Api::CommunicationError(source)
             | Api::ResponseBodyError(source)
             | Api::InvalidUpgrade(source) => {
-                if source.is_timeout() {
+                if source.is_timeout() && !source.is_connect() {
                     Error::Timeout {
                         after: self.shared.timeout,
                         attempts,
                         source,
                     }
                 } else {
-                    Error::Transport { attempts, source }
+                    Error::Transport {
+                        attempts,
+                        response: seen.as_ref().map(info_of),
+                        source,
+                    }
                 }
             }
             Api::UnexpectedResponse(response) => Error::Decode {
