@@ -74,7 +74,7 @@ impl fmt::Display for ApplicationLevel {
 /// assert_eq!(future.to_string(), "newPartners,guestPartners");
 /// # Ok::<(), crosstenant_api::flags::ParseLevelError>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct TemplateApplicationLevel {
     known: u8,
     unknown: Vec<String>,
@@ -116,6 +116,26 @@ impl TemplateApplicationLevel {
     /// Whether the set is empty (`"none"`).
     pub fn is_none(&self) -> bool {
         self.known == 0 && self.unknown.is_empty()
+    }
+}
+
+/// Set equality: the order unknown members arrived in does not matter.
+impl PartialEq for TemplateApplicationLevel {
+    fn eq(&self, other: &Self) -> bool {
+        self.known == other.known
+            && self.unknown.len() == other.unknown.len()
+            && self.unknown.iter().all(|u| other.unknown.contains(u))
+    }
+}
+
+impl Eq for TemplateApplicationLevel {}
+
+impl std::hash::Hash for TemplateApplicationLevel {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.known.hash(state);
+        let mut unknown: Vec<&String> = self.unknown.iter().collect();
+        unknown.sort();
+        unknown.hash(state);
     }
 }
 
@@ -250,6 +270,20 @@ mod tests {
         assert!(none.is_none());
         assert_eq!(none.to_string(), "none");
         assert_eq!("".parse::<TemplateApplicationLevel>()?, none);
+        Ok(())
+    }
+
+    #[test]
+    fn equality_is_set_equality() -> Result<(), ParseLevelError> {
+        let a: TemplateApplicationLevel = "newPartners,guestPartners,hostPartners".parse()?;
+        let b: TemplateApplicationLevel = "hostPartners,newPartners,guestPartners".parse()?;
+        assert_eq!(a, b);
+        let state = std::hash::RandomState::new();
+        assert_eq!(
+            std::hash::BuildHasher::hash_one(&state, &a),
+            std::hash::BuildHasher::hash_one(&state, &b)
+        );
+        assert_ne!(a, "newPartners,guestPartners".parse()?);
         Ok(())
     }
 

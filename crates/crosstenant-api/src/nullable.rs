@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// alone while `null` resets it. `Option<T>` cannot hold the difference.
 ///
 /// A field of this type is declared `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`,
-/// so absence round-trips as absence.
+/// so absence round-trips as absence. Both halves matter: without `default` serde reads an
+/// absent property as `Null`, and without `skip_serializing_if` an absent one is written as
+/// `null`.
 ///
 /// ```
 /// use crosstenant_api::Nullable;

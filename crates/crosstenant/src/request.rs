@@ -17,17 +17,18 @@ const TEMPLATE: Operation = Operation {
 };
 
 /// A request for a partner's identity synchronization policy; see
-/// [`Client::partner_identity_sync`].
+/// [`Client::partner_identity_sync`]. It holds its own handle on the client, so
+/// `tokio::spawn(client.partner_identity_sync(tenant).send())` works as is.
 #[derive(Debug)]
 #[must_use = "a request does nothing until .send().await"]
-pub struct PartnerIdentitySyncRequest<'a, V: ApiVersion> {
-    client: &'a Client<V>,
+pub struct PartnerIdentitySyncRequest<V: ApiVersion> {
+    client: Client<V>,
     tenant: TenantId,
     select: Vec<V::PartnerField>,
 }
 
-impl<'a, V: ApiVersion> PartnerIdentitySyncRequest<'a, V> {
-    pub(crate) fn new(client: &'a Client<V>, tenant: TenantId) -> Self {
+impl<V: ApiVersion> PartnerIdentitySyncRequest<V> {
+    pub(crate) fn new(client: Client<V>, tenant: TenantId) -> Self {
         Self {
             client,
             tenant,
@@ -68,13 +69,13 @@ impl<'a, V: ApiVersion> PartnerIdentitySyncRequest<'a, V> {
 /// [`Client::mto_identity_sync_template`].
 #[derive(Debug)]
 #[must_use = "a request does nothing until .send().await"]
-pub struct TemplateIdentitySyncRequest<'a, V: ApiVersion> {
-    client: &'a Client<V>,
+pub struct TemplateIdentitySyncRequest<V: ApiVersion> {
+    client: Client<V>,
     select: Vec<V::TemplateField>,
 }
 
-impl<'a, V: ApiVersion> TemplateIdentitySyncRequest<'a, V> {
-    pub(crate) fn new(client: &'a Client<V>) -> Self {
+impl<V: ApiVersion> TemplateIdentitySyncRequest<V> {
+    pub(crate) fn new(client: Client<V>) -> Self {
         Self {
             client,
             select: Vec::new(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 /// The wait before each retry is Graph's `Retry-After` when it sends one, otherwise an
 /// exponential backoff with jitter. Retrying stops at whichever comes first: the number of
 /// retries, a `Retry-After` longer than [`max_wait`](Self::max_wait) (the error, with the wait
-/// Graph asked for, is returned at once instead of hammering early), or the total
+/// Graph asked for, is returned at once instead of hammering early), or the time
 /// [`budget`](Self::budget).
 ///
 /// ```
@@ -42,6 +42,7 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// Never retry: every failure is returned as it happens.
+    #[must_use]
     pub fn disabled() -> Self {
         Self {
             max_retries: 0,
@@ -50,6 +51,7 @@ impl RetryPolicy {
     }
 
     /// How many times a call is retried after its first attempt.
+    #[must_use]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
@@ -57,19 +59,23 @@ impl RetryPolicy {
 
     /// The backoff before the first retry when Graph gives no `Retry-After`; it doubles with
     /// each retry (with jitter, up to [`max_wait`](Self::max_wait)).
+    #[must_use]
     pub fn initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
         self
     }
 
     /// The longest single wait. A `Retry-After` above it ends the retries.
+    #[must_use]
     pub fn max_wait(mut self, wait: Duration) -> Self {
         self.max_wait = wait;
         self
     }
 
-    /// The most time a call may take from its first attempt, waits included, before the last
-    /// error is returned.
+    /// How long after its first attempt a call may still retry: a wait that would end later
+    /// is not started and the last error is returned. (The attempt in flight is bounded by the
+    /// client's timeout, so a call's worst case is the budget plus one timeout.)
+    #[must_use]
     pub fn budget(mut self, budget: Duration) -> Self {
         self.budget = budget;
         self
