@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crosstenant::credential::{AccessToken, BoxFuture, CredentialError, TokenCredential};
 use crosstenant::models::{ApplicationLevel, Nullable, beta, v1};
-use crosstenant::{Client, Cloud, Error, RetryPolicy, StaticToken, TenantId};
+use crosstenant::{Client, ClientBuilder, Cloud, Error, RetryPolicy, StaticToken, TenantId};
 use crosstenant_mock::{ApiVersion, Fault, MockGraph, RetryAfter, seeds};
 use crosstenant_tests::{STEP, TEST_TOKEN, last_request, redacted};
 use tokio::time::timeout;
@@ -19,11 +19,16 @@ fn fabrikam() -> Result<TenantId, Error> {
     seeds::FABRIKAM_TENANT_ID.parse()
 }
 
-/// A v1.0 client for the fake Graph that retries quickly.
-fn client_for(mock: &MockGraph) -> Result<Client, Error> {
+/// A builder for the fake Graph with the test token.
+fn builder_for(mock: &MockGraph) -> ClientBuilder {
     Client::builder()
         .credential(StaticToken::new(TEST_TOKEN))
         .base_url(mock.base_url())
+}
+
+/// A v1.0 client for the fake Graph that retries quickly.
+fn client_for(mock: &MockGraph) -> Result<Client, Error> {
+    builder_for(mock)
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
         .build()
 }
@@ -365,11 +370,7 @@ async fn retries_stop_at_the_count_and_at_a_wait_longer_than_allowed() -> TestRe
     );
     assert_eq!(mock.requests().len(), 1);
 
-    let no_retries = Client::builder()
-        .credential(StaticToken::new(TEST_TOKEN))
-        .base_url(mock.base_url())
-        .retry(RetryPolicy::disabled())
-        .build()?;
+    let no_retries = builder_for(&mock).retry(RetryPolicy::disabled()).build()?;
     mock.clear_requests();
     mock.push_fault(Fault::ServiceUnavailable {
         retry_after: Some(RetryAfter::Seconds(1)),
@@ -386,9 +387,7 @@ async fn retries_stop_at_the_count_and_at_a_wait_longer_than_allowed() -> TestRe
 #[tokio::test]
 async fn bodies_that_are_not_the_model_are_clear_errors_not_panics() -> TestResult {
     let mock = MockGraph::start().await?;
-    let client = Client::builder()
-        .credential(StaticToken::new(TEST_TOKEN))
-        .base_url(mock.base_url())
+    let client = builder_for(&mock)
         .max_response_bytes(64 * 1024)
         .retry(RetryPolicy::disabled())
         .build()?;
@@ -472,11 +471,7 @@ async fn a_response_that_breaks_off_keeps_its_status_and_is_retried() -> TestRes
     timeout(STEP, client.partner_identity_sync(fabrikam()?).send()).await??;
     assert_eq!(mock.requests().len(), 2, "retried after the 503 broke off");
 
-    let once = Client::builder()
-        .credential(StaticToken::new(TEST_TOKEN))
-        .base_url(mock.base_url())
-        .retry(RetryPolicy::disabled())
-        .build()?;
+    let once = builder_for(&mock).retry(RetryPolicy::disabled()).build()?;
     mock.push_fault(broken());
     let err = timeout(STEP, once.partner_identity_sync(fabrikam()?).send())
         .await?
@@ -541,9 +536,7 @@ async fn a_refused_token_is_replaced_once() -> TestResult {
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout() -> TestResult {
     let mock = MockGraph::start().await?;
-    let client = Client::builder()
-        .credential(StaticToken::new(TEST_TOKEN))
-        .base_url(mock.base_url())
+    let client = builder_for(&mock)
         .timeout(Duration::from_millis(200))
         .build()?;
     mock.push_fault(Fault::Delay(Duration::from_secs(3)));
@@ -669,9 +662,7 @@ async fn the_token_never_shows_in_debug_output_errors_or_traces() -> TestResult 
 #[tokio::test]
 async fn the_facade_sends_what_graph_expects() -> TestResult {
     let mock = MockGraph::start().await?;
-    let client = Client::builder()
-        .credential(StaticToken::new(TEST_TOKEN))
-        .base_url(mock.base_url())
+    let client = builder_for(&mock)
         .user_agent_suffix("facade-test/1.0")
         .build()?;
     timeout(STEP, client.mto_identity_sync_template().send()).await??;
