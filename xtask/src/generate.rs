@@ -215,6 +215,9 @@ fn comma_separated_params(spec: &OpenAPI) -> Result<Vec<(schemars::schema::Schem
 
 #[cfg(test)]
 mod tests {
+    use indexmap::IndexMap;
+    use openapiv3::Schema;
+
     use super::*;
 
     fn checked_in_spec() -> Result<String> {
@@ -231,12 +234,12 @@ mod tests {
     }
 
     #[test]
-    fn the_generated_client_sends_no_api_version_header_of_its_own_making() -> Result<()> {
-        // progenitor always adds `api-version: <info.version>`; the hooks remove it. This test
-        // pins that the generated code still adds it (so the removal in hooks.rs is needed and
-        // is exercised by the request snapshots).
+    fn progenitor_still_adds_an_api_version_header_for_the_hooks_to_remove() -> Result<()> {
+        // progenitor sends `api-version: <info.version>` on every request and has no setting
+        // to stop it; crosstenant-api/src/hooks.rs removes it (tests/seeds.rs checks that none
+        // reaches the wire). Should progenitor stop adding it, this fails and the removal can go.
         let code = generate(&checked_in_spec()?)?;
-        assert!(code.contains("\"api-version\""));
+        assert!(code.contains("HeaderName::from_static(\"api-version\")"));
         Ok(())
     }
 
@@ -251,22 +254,57 @@ mod tests {
         Ok(())
     }
 
+    fn checked_in_schemas(
+        spec: &mut OpenAPI,
+    ) -> Result<&mut IndexMap<String, ReferenceOr<Schema>>> {
+        Ok(&mut spec.components.as_mut().context("components")?.schemas)
+    }
+
     #[test]
     fn a_flags_enum_without_a_substitute_is_refused() -> Result<()> {
-        let spec = checked_in_spec()?.replace("TemplateApplicationLevel", "OtherLevel");
-        let err = generate(&spec).err().map(|e| format!("{e:#}"));
+        // Another flags enum beside the one that has a substitute: only the flags guard can
+        // refuse it (every substitute's own schema is still there and unchanged).
+        let mut spec: OpenAPI = serde_norway::from_str(&checked_in_spec()?)?;
+        let schemas = checked_in_schemas(&mut spec)?;
+        let flags = schemas
+            .get("TemplateApplicationLevel")
+            .context("no TemplateApplicationLevel")?
+            .clone();
+        schemas.insert("PartnerApplicationLevel".into(), flags);
+        let err = check_substitutes(&spec).err().map(|e| format!("{e:#}"));
+        let err = err.context("a second flags enum must be refused")?;
         assert!(
-            err.is_some_and(|e| e.contains("TemplateApplicationLevel")),
-            "substitute lookup must fail"
+            err.starts_with("schema PartnerApplicationLevel is a flags enum"),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_flags_enum_that_gained_a_value_is_refused() -> Result<()> {
+        let mut spec: OpenAPI = serde_norway::from_str(&checked_in_spec()?)?;
+        let schemas = checked_in_schemas(&mut spec)?;
+        let Some(ReferenceOr::Item(schema)) = schemas.get_mut("TemplateApplicationLevel") else {
+            bail!("no TemplateApplicationLevel");
+        };
+        let SchemaKind::Type(Type::String(string)) = &mut schema.schema_kind else {
+            bail!("not a string enum")
+        };
+        string.enumeration.insert(3, Some("guestPartners".into()));
+        let err = check_substitutes(&spec).err().map(|e| format!("{e:#}"));
+        let err = err.context("a new flag value must be refused")?;
+        assert!(
+            err.contains(r#"new: ["guestPartners"]"#)
+                && err.contains("crate::flags::TemplateApplicationLevel"),
+            "{err}"
         );
         Ok(())
     }
 
     #[test]
     fn a_substitute_whose_schema_grew_is_refused() -> Result<()> {
-        let spec: OpenAPI = serde_norway::from_str(&checked_in_spec()?)?;
-        let mut spec = spec;
-        let schemas = &mut spec.components.as_mut().context("components")?.schemas;
+        let mut spec: OpenAPI = serde_norway::from_str(&checked_in_spec()?)?;
+        let schemas = checked_in_schemas(&mut spec)?;
         let Some(ReferenceOr::Item(schema)) = schemas.get_mut("CrossTenantUserSyncInbound") else {
             bail!("no CrossTenantUserSyncInbound");
         };
@@ -276,7 +314,12 @@ mod tests {
         let extra = object.properties["isSyncAllowed"].clone();
         object.properties.insert("isSyncScheduled".into(), extra);
         let err = check_substitutes(&spec).err().map(|e| format!("{e:#}"));
-        assert!(err.is_some_and(|e| e.contains("isSyncScheduled")));
+        let err = err.context("a new property must be refused")?;
+        assert!(
+            err.contains(r#"new: ["isSyncScheduled"]"#)
+                && err.contains("crate::sync::CrossTenantUserSyncInbound"),
+            "{err}"
+        );
         Ok(())
     }
 }

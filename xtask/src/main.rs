@@ -169,15 +169,17 @@ pub(crate) fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// `../shared/upstream` beside the workspace, where CI keeps Microsoft's documents; tests that
-/// need real upstream documents use it when it is there.
+/// `../shared/upstream` beside the workspace, where CI keeps Microsoft's documents. Tests that
+/// check the project against them fail, saying so, when they are not there: a missing input is
+/// not a pass.
 #[cfg(test)]
-pub(crate) fn shared_upstream() -> Option<PathBuf> {
+pub(crate) fn shared_upstream() -> Result<PathBuf> {
     let dir = workspace_root().join("../shared/upstream");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is not there", dir.display());
-        None
-    }
+    anyhow::ensure!(
+        dir.is_dir(),
+        "{} is missing: these tests need Microsoft's OpenAPI documents there \
+         (v1.0/ and beta/ CrossTenantAccessPolicies.yml; see README, \"Regenerate\")",
+        dir.display()
+    );
+    Ok(dir)
 }

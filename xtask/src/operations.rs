@@ -186,37 +186,49 @@ mod tests {
 
     #[test]
     fn rejects_names_that_are_not_rust_identifiers() {
-        let text = r#"
-            [info]
-            title = "t"
-            version = "1"
-            doc = "d"
-            [operations]
-            Get-Thing = { op = "GET /x", versions = ["v1.0"] }
-        "#;
-        let err = Operations::parse(text).err().map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("snake_case")));
+        let err = parse_error(r#"Get-Thing = { op = "GET /x", versions = ["v1.0"] }"#);
+        assert!(err.contains("use snake_case ASCII"), "{err}");
+    }
+
+    fn parse_error(operations: &str) -> String {
+        let text = format!(
+            "[info]\ntitle = \"t\"\nversion = \"1\"\ndoc = \"d\"\n[operations]\n{operations}"
+        );
+        Operations::parse(&text)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_else(|| "parsed".into())
     }
 
     #[test]
-    fn rejects_unknown_versions_and_keys() {
-        let bad_version = r#"
-            [info]
-            title = "t"
-            version = "1"
-            doc = "d"
-            [operations]
-            get_x = { op = "GET /x", versions = ["v2.0"] }
-        "#;
-        assert!(Operations::parse(bad_version).is_err());
-        let unknown_key = r#"
-            [info]
-            title = "t"
-            version = "1"
-            doc = "d"
-            [operations]
-            get_x = { op = "GET /x", versions = ["v1.0"], qeury = ["$select"] }
-        "#;
-        assert!(Operations::parse(unknown_key).is_err());
+    fn rejects_an_unknown_version_naming_the_ones_it_knows() {
+        let err = parse_error(r#"get_x = { op = "GET /x", versions = ["v2.0"] }"#);
+        assert!(
+            err.contains(r#"unknown API version "v2.0": expected "v1.0" or "beta""#),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_misspelt_key_naming_it() {
+        let err =
+            parse_error(r#"get_x = { op = "GET /x", versions = ["v1.0"], qeury = ["$select"] }"#);
+        assert!(err.contains("unknown field `qeury`"), "{err}");
+    }
+
+    #[test]
+    fn rejects_an_op_without_a_method_or_a_rooted_path() {
+        let err = parse_error(r#"get_x = { op = "/x", versions = ["v1.0"] }"#);
+        assert!(err.contains(r#"expected "METHOD /path""#), "{err}");
+        let err = parse_error(r#"get_x = { op = "GET x", versions = ["v1.0"] }"#);
+        assert!(err.contains("the path must start with '/'"), "{err}");
+        let err = parse_error(r#"get_x = { op = "FETCH /x", versions = ["v1.0"] }"#);
+        assert!(err.contains(r#"unsupported HTTP method "FETCH""#), "{err}");
+    }
+
+    #[test]
+    fn rejects_an_operation_with_no_version() {
+        let err = parse_error(r#"get_x = { op = "GET /x", versions = [] }"#);
+        assert!(err.contains("list at least one version"), "{err}");
     }
 }
