@@ -86,6 +86,8 @@ mod tests {
         let list = CommaSeparated::from(vec!["b", "a", "b", "c"]);
         assert_eq!(list.to_string(), "b,a,c");
         assert_eq!(list.items(), ["b", "a", "c"]);
+        assert!(!list.is_empty());
+        assert!(CommaSeparated::<&str>::from([]).is_empty());
     }
 
     #[test]

@@ -288,6 +288,75 @@ mod tests {
     }
 
     #[test]
+    fn sets_with_other_members_are_unequal_and_hash_apart() -> Result<(), ParseLevelError> {
+        let state = std::hash::RandomState::new();
+        let hash = |s: &TemplateApplicationLevel| std::hash::BuildHasher::hash_one(&state, s);
+        for (a, b) in [
+            ("newPartners", "existingPartners"),
+            (
+                "newPartners,guestPartners",
+                "existingPartners,guestPartners",
+            ),
+            ("newPartners,guestPartners", "newPartners,hostPartners"),
+        ] {
+            let (a, b): (TemplateApplicationLevel, TemplateApplicationLevel) =
+                (a.parse()?, b.parse()?);
+            assert_ne!(a, b);
+            assert_ne!(hash(&a), hash(&b), "{a:?} and {b:?}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn insert_and_remove_change_only_their_member() {
+        let mut set: TemplateApplicationLevel = ApplicationLevel::NewPartners.into();
+        assert!(set.contains(ApplicationLevel::NewPartners));
+        assert!(!set.contains(ApplicationLevel::ExistingPartners));
+        set.insert(ApplicationLevel::ExistingPartners);
+        set.remove(ApplicationLevel::NewPartners);
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [ApplicationLevel::ExistingPartners]
+        );
+        set.remove(ApplicationLevel::NewPartners);
+        assert_eq!(
+            set.to_string(),
+            "existingPartners",
+            "removing an absent member"
+        );
+        set.remove(ApplicationLevel::ExistingPartners);
+        assert!(set.is_none());
+    }
+
+    #[test]
+    fn an_unknown_member_named_twice_is_kept_once() -> Result<(), ParseLevelError> {
+        let set: TemplateApplicationLevel = "guestPartners,newPartners,guestPartners".parse()?;
+        assert_eq!(set.unknown().collect::<Vec<_>>(), ["guestPartners"]);
+        assert_eq!(set.to_string(), "newPartners,guestPartners");
+        Ok(())
+    }
+
+    #[test]
+    fn members_and_errors_print_their_wire_names() {
+        let names: Vec<String> = ApplicationLevel::ALL
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["newPartners", "existingPartners", "unknownFutureValue"]
+        );
+        let err = "new Partners".parse::<TemplateApplicationLevel>().err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some(
+                "invalid templateApplicationLevel \"new Partners\": expected member names separated \
+                 by commas, such as \"newPartners,existingPartners\", or \"none\""
+            )
+        );
+    }
+
+    #[test]
     fn malformed_strings_are_errors() {
         for bad in [
             "newPartners,",

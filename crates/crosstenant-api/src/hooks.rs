@@ -59,6 +59,9 @@ pub struct ResponseMeta {
     pub headers: HeaderMap,
     /// The body exceeded the limit and was not read (the client saw an empty body instead).
     pub body_too_large: bool,
+    /// The length the response declared (`Content-Length`), if it declared one; a body
+    /// without one was streamed.
+    pub declared_length: Option<u64>,
 }
 
 impl RequestContext {
@@ -122,6 +125,7 @@ impl ClientHooks<Arc<RequestContext>> for Client {
                 status: response.status(),
                 headers: response.headers().clone(),
                 body_too_large: too_large,
+                declared_length: response.content_length(),
             });
         };
         match response.content_length() {
@@ -162,4 +166,93 @@ fn with_body(response: Response, body: Bytes) -> Response {
         http::HeaderValue::from(body.len()),
     );
     Response::from(http::Response::from_parts(parts, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{AUTHORIZATION, HeaderValue};
+    use reqwest::{Method, Url};
+
+    use super::*;
+
+    fn client_with(headers: HeaderMap) -> Client {
+        Client::new_with_client(
+            "http://127.0.0.1:9",
+            reqwest::Client::new(),
+            Arc::new(RequestContext::new(headers)),
+        )
+    }
+
+    async fn after_pre(
+        client: &Client,
+        request_headers: &[(&'static str, &'static str)],
+    ) -> HeaderMap {
+        let url = Url::parse("http://127.0.0.1:9/v1.0/x").ok();
+        let Some(url) = url else {
+            return HeaderMap::new();
+        };
+        let mut request = Request::new(Method::GET, url);
+        for (name, value) in request_headers {
+            request
+                .headers_mut()
+                .append(*name, HeaderValue::from_static(value));
+        }
+        let info = OperationInfo { operation_id: "x" };
+        let done: Result<(), progenitor_client::Error<()>> = client.pre(&mut request, &info).await;
+        assert!(done.is_ok());
+        request.headers().clone()
+    }
+
+    fn values<'a>(headers: &'a HeaderMap, name: &str) -> Vec<&'a str> {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn context_headers_replace_the_requests_own_of_the_same_name() {
+        let mut ours = HeaderMap::new();
+        ours.insert(AUTHORIZATION, HeaderValue::from_static("Bearer ours"));
+        ours.append("x-multi", HeaderValue::from_static("one"));
+        ours.append("x-multi", HeaderValue::from_static("two"));
+        let client = client_with(ours);
+        let sent = after_pre(
+            &client,
+            &[
+                ("authorization", "Bearer theirs"),
+                ("x-multi", "old"),
+                ("accept", "application/json"),
+            ],
+        )
+        .await;
+        assert_eq!(values(&sent, "authorization"), ["Bearer ours"]);
+        assert_eq!(
+            values(&sent, "x-multi"),
+            ["one", "two"],
+            "every value kept, the old one gone"
+        );
+        assert_eq!(
+            values(&sent, "accept"),
+            ["application/json"],
+            "others untouched"
+        );
+    }
+
+    #[tokio::test]
+    async fn progenitors_api_version_header_is_removed() {
+        let client = client_with(HeaderMap::new());
+        let sent = after_pre(&client, &[("api-version", "2026-11-24")]).await;
+        assert!(sent.get("api-version").is_none());
+    }
+
+    #[test]
+    fn the_default_body_limit_is_one_mebibyte() {
+        assert_eq!(DEFAULT_MAX_BODY_BYTES, 1_048_576);
+        assert_eq!(
+            RequestContext::new(HeaderMap::new()).max_body_bytes,
+            1_048_576
+        );
+    }
 }

@@ -84,3 +84,18 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_value_has_a_value() {
+        assert_eq!(Nullable::Value(3).value(), Some(3));
+        assert_eq!(Nullable::<u8>::Null.value(), None);
+        assert_eq!(Nullable::<u8>::Absent.value(), None);
+        assert_eq!(Nullable::from(true), Nullable::Value(true));
+        assert_eq!(Nullable::Value(3).as_ref(), Nullable::Value(&3));
+        assert!(Nullable::<u8>::Absent.is_absent() && !Nullable::<u8>::Null.is_absent());
+    }
+}
