@@ -1,8 +1,9 @@
-//! Helpers shared by the workspace tests: a generated client pointed at the fake Graph,
-//! redaction of what varies between runs, and a fake Graph on a runtime of its own.
+//! Helpers shared by the workspace tests: a generated client pointed at the fake Graph, a bound
+//! on every network step, and redaction of what varies between runs.
 
 #![forbid(unsafe_code)]
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,10 +11,43 @@ use crosstenant_api::hooks::RequestContext;
 use crosstenant_mock::{MockGraph, RecordedRequest};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
+/// What every test returns.
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
 /// The token the tests send; snapshots show it redacted.
 pub const TEST_TOKEN: &str = "test-token-not-a-secret";
 /// Every test gives up on a network step after this long.
 pub const STEP: Duration = Duration::from_secs(10);
+
+/// Awaits `call`, failing the test if it takes longer than [`STEP`].
+pub async fn within<T, E>(
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<T, Box<dyn std::error::Error>>
+where
+    E: std::error::Error + 'static,
+{
+    Ok(tokio::time::timeout(STEP, call).await??)
+}
+
+/// Awaits a call that must fail, and returns its error (failing the test if it succeeds or
+/// takes longer than [`STEP`]).
+pub async fn failure<T: std::fmt::Debug, E>(
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<E, Box<dyn std::error::Error>> {
+    match tokio::time::timeout(STEP, call).await? {
+        Ok(value) => Err(format!("expected an error, got {value:?}").into()),
+        Err(e) => Ok(e),
+    }
+}
+
+/// The value of the first header `name` of a recorded request.
+pub fn header(request: &RecordedRequest, name: &str) -> Option<String> {
+    request
+        .headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
 
 /// A generated client for the fake Graph, authorized with [`TEST_TOKEN`], and its context.
 pub fn generated_client(mock: &MockGraph) -> (crosstenant_api::Client, Arc<RequestContext>) {
@@ -34,8 +68,8 @@ pub fn generated_client(mock: &MockGraph) -> (crosstenant_api::Client, Arc<Reque
     (client, context)
 }
 
-/// A recorded request with what changes from run to run replaced: the token, the port, and
-/// ids the SDK generates.
+/// A recorded request with what changes from run to run replaced: the token, the port, the
+/// SDK's version, and a `client-request-id` the SDK generated (a test checks those apart).
 pub fn redacted(request: &RecordedRequest) -> RecordedRequest {
     let mut request = request.clone();
     for (name, value) in &mut request.headers {
@@ -48,7 +82,7 @@ pub fn redacted(request: &RecordedRequest) -> RecordedRequest {
             "client-request-id" if !value.starts_with("00000000-") => {
                 *value = "[uuid v4]".to_string()
             }
-            "user-agent" | "sdkversion" => *value = without_versions(value),
+            "user-agent" => *value = without_versions(value),
             _ => {}
         }
     }
@@ -71,4 +105,16 @@ fn without_versions(agent: &str) -> String {
 /// The last request the fake Graph saw, redacted.
 pub fn last_request(mock: &MockGraph) -> Option<RecordedRequest> {
     mock.requests().last().map(redacted)
+}
+
+/// Insta filters that hide the ids Graph generates (`request-id …`, `client-request-id …`)
+/// and nothing else: a known tenant id in a message stays visible.
+pub fn id_filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (r"request-id [0-9a-f-]{36}", "request-id [uuid]"),
+        (
+            r"client-request-id [0-9a-f-]{36}",
+            "client-request-id [uuid]",
+        ),
+    ]
 }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderValue;
 use reqwest::{Url, redirect};
 
 use crate::credential::TokenCredential;
@@ -14,9 +14,10 @@ use crate::request::{PartnerIdentitySyncRequest, TemplateIdentitySyncRequest};
 use crate::token_cache::TokenCache;
 use crate::{ApiVersion, Beta, Cloud, Error, RetryPolicy, TenantId, V1};
 
+/// The only header naming the SDK. Microsoft's own SDKs also send `SdkVersion`
+/// (`graph-dotnet/5.x`), which feeds Microsoft's telemetry of *their* SDKs; a third-party SDK
+/// has no place in it (see docs/ARCHITECTURE.md).
 const USER_AGENT: &str = concat!("crosstenant/", env!("CARGO_PKG_VERSION"));
-/// Graph's own SDKs name themselves in this header; Microsoft reads it to see SDK usage.
-const SDK_VERSION: HeaderName = HeaderName::from_static("sdkversion");
 
 /// A Microsoft Graph client for the cross-tenant identity synchronization policies.
 ///
@@ -284,14 +285,8 @@ impl<V: ApiVersion> ClientBuilder<V> {
             what: "user agent suffix",
             why: "it has characters an HTTP header cannot carry".into(),
         })?;
-        let mut default_headers = HeaderMap::new();
-        default_headers.insert(
-            SDK_VERSION,
-            HeaderValue::from_static(concat!("crosstenant-rust/", env!("CARGO_PKG_VERSION"))),
-        );
         let http = with_tls(reqwest::Client::builder(), &base_url)?
             .user_agent(user_agent)
-            .default_headers(default_headers)
             // A redirect could carry the token to another host; Graph does not redirect these calls.
             .redirect(redirect::Policy::none())
             .timeout(self.timeout)
@@ -414,32 +409,100 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_urls_must_be_https_except_on_loopback() {
-        for ok in [
-            "https://graph.example.com",
-            "http://127.0.0.1:8080",
-            "http://[::1]:9/",
-            "http://localhost:3000",
+    fn accepted_base_urls_are_normalized_without_a_trailing_slash() {
+        for (given, normalized) in [
+            ("https://graph.example.com", "https://graph.example.com"),
+            ("https://graph.example.com/", "https://graph.example.com"),
+            (
+                "HTTPS://Graph.Example.COM:443/",
+                "https://graph.example.com",
+            ),
+            (
+                "https://proxy.example.com/graph/",
+                "https://proxy.example.com/graph",
+            ),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("http://[::1]:9/", "http://[::1]:9"),
+            ("http://localhost:3000", "http://localhost:3000"),
+            ("http://LOCALHOST:3000", "http://localhost:3000"),
         ] {
-            assert!(checked_base_url(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://graph.microsoft.com",
-            "http://10.0.0.1",
-            "ftp://127.0.0.1",
-            "https://user:pw@graph.example.com",
-            "https://graph.example.com/?x=1",
-            "graph.microsoft.com",
-        ] {
-            assert!(
-                matches!(checked_base_url(bad), Err(Error::InvalidArgument { .. })),
-                "{bad}"
+            assert_eq!(
+                checked_base_url(given).ok().as_deref(),
+                Some(normalized),
+                "{given}"
             );
         }
-        assert_eq!(
-            checked_base_url("http://127.0.0.1:8080/").ok().as_deref(),
-            Some("http://127.0.0.1:8080")
+    }
+
+    #[test]
+    fn base_urls_must_be_https_except_on_loopback() {
+        for (bad, why) in [
+            ("http://graph.microsoft.com", "is plain http"),
+            ("http://10.0.0.1", "is plain http"),
+            ("http://localhost.example.com", "is plain http"),
+            ("ftp://127.0.0.1", "has scheme ftp"),
+            ("graph.microsoft.com", "is not a URL"),
+        ] {
+            let err = checked_base_url(bad)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn base_urls_with_credentials_a_query_or_a_fragment_are_refused_each_alone() {
+        for bad in [
+            "https://user@graph.example.com",
+            "https://:pw@graph.example.com",
+            "https://graph.example.com/?x=1",
+            "https://graph.example.com/#top",
+        ] {
+            let err = checked_base_url(bad)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                err.contains("must not carry credentials, a query or a fragment"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_output_names_the_credential_but_never_shows_the_token() -> Result<(), Error> {
+        let builder = Client::builder()
+            .cloud(Cloud::UsGovernmentL4)
+            .credential(crate::StaticToken::new("s3cr3t-token"));
+        let shown = format!("{builder:?}");
+        assert!(
+            shown.contains("StaticToken") && shown.contains("UsGovernmentL4"),
+            "{shown}"
         );
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        let client = builder.base_url("http://127.0.0.1:9").build()?;
+        let shown = format!("{client:?}");
+        assert!(
+            shown.contains("UsGovernmentL4") && shown.contains("http://127.0.0.1:9"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_client_reports_the_settings_it_was_built_with() -> Result<(), Error> {
+        let client = Client::builder()
+            .cloud(Cloud::UsGovernmentL5)
+            .credential(crate::StaticToken::new("t"))
+            .build()?;
+        assert_eq!(client.cloud(), Cloud::UsGovernmentL5);
+        assert_eq!(client.base_url(), "https://dod-graph.microsoft.us");
+        assert_eq!(client.api_version(), "v1.0");
+        assert_eq!(client.beta().api_version(), "beta");
+        assert_eq!(client.beta().v1().cloud(), Cloud::UsGovernmentL5);
+        Ok(())
     }
 
     #[test]

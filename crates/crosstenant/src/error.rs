@@ -107,12 +107,15 @@ pub enum Error {
     },
 
     /// The response body exceeded the client's limit and was not read.
-    #[error("the {} response body exceeds the limit of {limit} bytes ({}); raise it with ClientBuilder::max_response_bytes if this is expected", info.status, info.ids())]
+    #[error("the {} response body {} ({}); raise the limit with ClientBuilder::max_response_bytes if this is expected", info.status, too_large(*.limit, *.declared), info.ids())]
     ResponseTooLarge {
         /// The response.
         info: Box<ResponseInfo>,
         /// The limit in bytes.
         limit: usize,
+        /// The length the response declared, when it declared one (otherwise it was streamed
+        /// and cut off at the limit).
+        declared: Option<u64>,
     },
 
     /// Graph answered with a redirect, which is never followed so that the token cannot reach
@@ -138,6 +141,9 @@ pub struct GraphError {
     pub target: Option<String>,
     /// Further errors Graph lists, as `(code, message)`.
     pub details: Vec<(String, String)>,
+    /// Graph's `innerError` as it came: service-specific details such as `request-id`,
+    /// `date` and sometimes a more specific code.
+    pub inner_error: serde_json::Map<String, serde_json::Value>,
     /// The response.
     pub info: ResponseInfo,
 }
@@ -242,6 +248,13 @@ fn transport(attempts: u32, response: Option<&ResponseInfo>, source: &reqwest::E
     }
 }
 
+fn too_large(limit: usize, declared: Option<u64>) -> String {
+    match declared {
+        Some(length) => format!("declares {length} bytes, over the limit of {limit}"),
+        None => format!("was streamed past the limit of {limit} bytes and cut off"),
+    }
+}
+
 /// `the 502 Bad Gateway response (text/html; request-id …, client-request-id …)`.
 fn describe(info: &Option<Box<ResponseInfo>>) -> String {
     match info {
@@ -304,6 +317,21 @@ impl Error {
     /// Graph's `request-id`, if a response arrived with one.
     pub fn request_id(&self) -> Option<&str> {
         self.response().and_then(|r| r.request_id.as_deref())
+    }
+
+    /// The `client-request-id` Graph echoed, if a response arrived with one (the SDK sends
+    /// one per call; quote it with the `request-id`).
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.response().and_then(|r| r.client_request_id.as_deref())
+    }
+
+    /// Graph's error code (`Request_ResourceNotFound`, `Authorization_RequestDenied`, …), if
+    /// Graph answered with an error body.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Graph(e) => Some(&e.code),
+            _ => None,
+        }
     }
 
     /// How long Graph asked to wait before trying again, if it did.

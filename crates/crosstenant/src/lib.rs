@@ -56,6 +56,8 @@ mod request;
 mod retry;
 mod send;
 mod tenant;
+#[cfg(any(test, feature = "test-util"))]
+pub mod test_util;
 mod token_cache;
 mod version;
 
@@ -65,5 +67,5 @@ pub use credential::{StaticToken, TokenCredential};
 pub use error::{Error, GraphError, ResponseInfo};
 pub use request::{PartnerIdentitySyncRequest, TemplateIdentitySyncRequest};
 pub use retry::RetryPolicy;
-pub use tenant::TenantId;
+pub use tenant::{ParseTenantIdError, TenantId};
 pub use version::{ApiVersion, Beta, V1};

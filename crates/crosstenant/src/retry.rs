@@ -150,7 +150,51 @@ mod tests {
                 .delay(0, huge, 10 * S),
             None
         );
-        assert!(unlimited.backoff(30) <= Duration::MAX);
+        // The doubling stops at 2^16: retry 30 waits between half and all of 65,536 s
+        // rather than overflowing.
+        let wait = unlimited.backoff(30);
+        assert!(wait >= 32_768 * S && wait <= 65_536 * S, "{wait:?}");
+    }
+
+    #[test]
+    fn a_retry_after_of_exactly_max_wait_is_honoured() {
+        let policy = RetryPolicy::default().max_wait(10 * S);
+        assert_eq!(policy.delay(0, Some(10 * S), Duration::ZERO), Some(10 * S));
+        assert_eq!(
+            policy.delay(0, Some(10 * S + Duration::from_millis(1)), Duration::ZERO),
+            None
+        );
+    }
+
+    #[test]
+    fn a_wait_ending_exactly_at_the_budget_is_taken() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.delay(0, Some(20 * S), 100 * S), Some(20 * S));
+        assert_eq!(policy.delay(0, Some(21 * S), 100 * S), None);
+    }
+
+    #[test]
+    fn max_retries_sets_how_many_retries_follow_the_first_attempt() {
+        let policy = RetryPolicy::default().max_retries(5);
+        assert_eq!(policy.delay(4, Some(S), Duration::ZERO), Some(S));
+        assert_eq!(policy.delay(5, Some(S), Duration::ZERO), None);
+    }
+
+    #[test]
+    fn initial_backoff_sets_the_first_ceiling() {
+        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(200));
+        for _ in 0..100 {
+            let wait = policy.backoff(0);
+            assert!(
+                wait >= Duration::from_millis(100) && wait <= Duration::from_millis(200),
+                "{wait:?}"
+            );
+        }
+        let second = policy.backoff(1);
+        assert!(
+            second >= Duration::from_millis(200) && second <= Duration::from_millis(400),
+            "{second:?}"
+        );
     }
 
     #[test]

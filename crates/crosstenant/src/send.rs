@@ -154,6 +154,7 @@ impl<V: ApiVersion> Client<V> {
                         .into_iter()
                         .map(|d| (d.code, d.message))
                         .collect(),
+                    inner_error: body.inner_error.map(|inner| inner.0).unwrap_or_default(),
                     info,
                 }))
             }
@@ -161,6 +162,7 @@ impl<V: ApiVersion> Client<V> {
                 Some(seen) if seen.body_too_large => Error::ResponseTooLarge {
                     info: info_of(&seen),
                     limit: self.shared.max_response_bytes,
+                    declared: seen.declared_length,
                 },
                 Some(seen) if seen.status.is_redirection() => Error::Redirect {
                     location: location(&seen.headers),

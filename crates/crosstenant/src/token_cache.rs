@@ -5,6 +5,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
+// tokio's clock, not the system's: it is monotonic, and tests pause and advance it to reach
+// the refresh and expiry times without waiting for them.
+use tokio::time::Instant;
 
 use crate::Error;
 use crate::credential::TokenCredential;
@@ -32,8 +35,8 @@ pub(crate) struct TokenCache {
 #[derive(Clone, Debug)]
 struct Cached {
     header: HeaderValue,
-    refresh_at: SystemTime,
-    expires_on: SystemTime,
+    refresh_at: Instant,
+    expires_at: Instant,
 }
 
 /// After a refresh ahead of expiry fails, the next attempt waits this long (or half the
@@ -59,12 +62,12 @@ impl TokenCache {
     /// The `Authorization` header value to send now (marked sensitive: it never shows in
     /// `Debug` output).
     pub(crate) async fn authorization(&self) -> Result<HeaderValue, Error> {
-        if let Some(header) = self.cached(|c| c.refresh_at) {
+        if let Some(header) = self.cached() {
             return Ok(header);
         }
         let before = self.fetches.load(Ordering::Acquire);
         let mut last_failure = self.fetching.lock().await;
-        if let Some(header) = self.cached(|c| c.refresh_at) {
+        if let Some(header) = self.cached() {
             return Ok(header);
         }
         // A fetch finished while this caller waited, and failed: share its answer.
@@ -88,7 +91,11 @@ impl TokenCache {
                     Ok(header)
                 }
                 None => {
-                    *last_failure = Some(e.to_string());
+                    // The credential's own words, so waiters' errors read like the first one.
+                    *last_failure = Some(match &e {
+                        Error::Authentication { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    });
                     Err(e)
                 }
             },
@@ -99,8 +106,8 @@ impl TokenCache {
     fn postpone_refresh(&self) -> Option<HeaderValue> {
         let mut current = self.current.write().ok()?;
         let cached = current.as_mut()?;
-        let now = SystemTime::now();
-        let left = cached.expires_on.duration_since(now).ok()?;
+        let now = Instant::now();
+        let left = cached.expires_at.checked_duration_since(now)?;
         cached.refresh_at = now + RETRY_REFRESH_AFTER.min(left / 2);
         Some(cached.header.clone())
     }
@@ -140,11 +147,16 @@ impl TokenCache {
                 )
             })?;
         header.set_sensitive(true);
-        let now = SystemTime::now();
+        // The credential says when in wall-clock time; from here on it is a lifetime.
+        let lifetime = token
+            .expires_on()
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        let now = Instant::now();
         let cached = Cached {
             header: header.clone(),
-            refresh_at: refresh_at(token.expires_on(), now),
-            expires_on: token.expires_on(),
+            refresh_at: now + refresh_after(lifetime),
+            expires_at: now + lifetime,
         };
         if let Ok(mut current) = self.current.write() {
             *current = Some(cached);
@@ -164,86 +176,47 @@ impl TokenCache {
         }
     }
 
-    /// The cached header while `now` is before the time `until` picks.
-    fn cached(&self, until: impl Fn(&Cached) -> SystemTime) -> Option<HeaderValue> {
+    /// The cached header while it is not yet time to refresh it.
+    fn cached(&self) -> Option<HeaderValue> {
         let current = self.current.read().ok()?;
         let cached = current.as_ref()?;
-        (SystemTime::now() < until(cached)).then(|| cached.header.clone())
+        (Instant::now() < cached.refresh_at).then(|| cached.header.clone())
     }
 }
 
-/// When to fetch the next token: [`REFRESH_BEFORE`] ahead of expiry, or halfway through the
-/// lifetime of a token that lives shorter than that.
-fn refresh_at(expires_on: SystemTime, now: SystemTime) -> SystemTime {
-    let Ok(lifetime) = expires_on.duration_since(now) else {
-        return now;
-    };
+/// How long after fetching a token living `lifetime` to fetch the next: [`REFRESH_BEFORE`]
+/// ahead of expiry, or halfway through the lifetime of a token that lives shorter than twice
+/// that.
+fn refresh_after(lifetime: Duration) -> Duration {
     if lifetime > REFRESH_BEFORE * 2 {
-        expires_on - REFRESH_BEFORE
+        lifetime - REFRESH_BEFORE
     } else {
-        now + lifetime / 2
+        lifetime / 2
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-    use std::sync::atomic::AtomicUsize;
+    //! On tokio's paused clock: refresh and expiry times are reached by advancing it.
 
     use super::*;
-    use crate::credential::{AccessToken, BoxFuture, CredentialError};
-
-    /// Answers each call with the next of `answers` (the last one repeats), after `delay`.
-    #[derive(Debug)]
-    struct Scripted {
-        answers: Mutex<Vec<Result<Duration, &'static str>>>,
-        delay: Duration,
-        calls: AtomicUsize,
-    }
-
-    impl Scripted {
-        fn new(delay: Duration, answers: Vec<Result<Duration, &'static str>>) -> Arc<Self> {
-            Arc::new(Self {
-                answers: Mutex::new(answers),
-                delay,
-                calls: AtomicUsize::new(0),
-            })
-        }
-        fn calls(&self) -> usize {
-            self.calls.load(Ordering::SeqCst)
-        }
-    }
-
-    impl TokenCredential for Scripted {
-        fn get_token<'a>(
-            &'a self,
-            _: &'a [&'a str],
-        ) -> BoxFuture<'a, Result<AccessToken, CredentialError>> {
-            Box::pin(async move {
-                let n = self.calls.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(self.delay).await;
-                let answer = self
-                    .answers
-                    .lock()
-                    .map(|a| a[n.min(a.len() - 1)])
-                    .unwrap_or(Err("poisoned"));
-                match answer {
-                    Ok(lifetime) => Ok(AccessToken::new(
-                        format!("token-{n}"),
-                        SystemTime::now() + lifetime,
-                    )),
-                    Err(why) => Err(CredentialError::new(why)),
-                }
-            })
-        }
-    }
+    use crate::test_util::{Answer, ScriptedCredential};
+    use tokio::time::advance;
 
     const HOUR: Duration = Duration::from_secs(3600);
+    const SECOND: Duration = Duration::from_secs(1);
+
+    fn cache(credential: &Arc<ScriptedCredential>) -> TokenCache {
+        TokenCache::new(credential.clone(), "scope", HOUR)
+    }
 
     #[tokio::test(start_paused = true)]
     async fn callers_waiting_on_a_failed_fetch_share_its_failure() {
-        let credential = Scripted::new(Duration::from_millis(500), vec![Err("tenant not found")]);
-        let cache = Arc::new(TokenCache::new(credential.clone(), "scope", HOUR));
+        let credential = ScriptedCredential::delayed(
+            Duration::from_millis(500),
+            [Answer::Fail("tenant not found")],
+        );
+        let cache = Arc::new(cache(&credential));
         let calls: Vec<_> = (0..4)
             .map(|_| {
                 let cache = Arc::clone(&cache);
@@ -253,7 +226,7 @@ mod tests {
         for call in calls {
             let outcome = call.await.map_err(|e| e.to_string());
             assert!(
-                matches!(outcome, Ok(Err(Error::Authentication { .. }))),
+                matches!(&outcome, Ok(Err(Error::Authentication { message, .. })) if message == "tenant not found"),
                 "{outcome:?}"
             );
         }
@@ -269,36 +242,141 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_credential_that_never_answers_times_out() {
-        let credential = Scripted::new(Duration::from_secs(24 * 3600), vec![Ok(HOUR)]);
+        let credential = ScriptedCredential::delayed(24 * HOUR, [Answer::Token(HOUR)]);
         let cache = TokenCache::new(credential, "scope", Duration::from_secs(30));
+        let started = Instant::now();
         let Err(Error::Authentication { message, .. }) = cache.authorization().await else {
             panic!("expected an authentication error");
         };
         assert!(message.contains("did not answer within 30s"), "{message}");
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
     }
 
-    #[tokio::test]
-    async fn a_failed_refresh_keeps_the_still_valid_token() -> Result<(), Error> {
-        // Lives 2 s, so it is refreshed after 1 s; the refresh fails.
-        let credential = Scripted::new(
-            Duration::ZERO,
-            vec![Ok(Duration::from_secs(2)), Err("identity provider down")],
-        );
-        let cache = TokenCache::new(credential.clone(), "scope", HOUR);
+    #[tokio::test(start_paused = true)]
+    async fn the_header_is_marked_sensitive_so_debug_output_hides_it() -> Result<(), Error> {
+        let credential = ScriptedCredential::new([Answer::Secret("s3cr3t-token", HOUR)]);
+        let header = cache(&credential).authorization().await?;
+        assert!(header.is_sensitive());
+        assert_eq!(header.to_str().ok(), Some("Bearer s3cr3t-token"));
+        assert!(!format!("{header:?}").contains("s3cr3t"), "{header:?}");
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_is_refreshed_five_minutes_before_it_expires() -> Result<(), Error> {
+        let credential = ScriptedCredential::new([Answer::Token(HOUR)]);
+        let cache = cache(&credential);
         let first = cache.authorization().await?;
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+        advance(55 * 60 * SECOND - SECOND).await;
         assert_eq!(cache.authorization().await?, first);
-        assert_eq!(credential.calls(), 2);
-        // The next refresh waits a while instead of being tried on every call.
-        assert_eq!(cache.authorization().await?, first);
+        assert_eq!(credential.calls(), 1);
+        advance(SECOND).await;
+        assert_ne!(cache.authorization().await?, first);
         assert_eq!(credential.calls(), 2);
         Ok(())
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
+    async fn a_token_living_under_ten_minutes_is_refreshed_halfway() -> Result<(), Error> {
+        // Ten minutes is twice the margin: refreshing 5 min early would leave it no life.
+        let credential = ScriptedCredential::new([Answer::Token(10 * 60 * SECOND)]);
+        let cache = cache(&credential);
+        cache.authorization().await?;
+        advance(5 * 60 * SECOND - SECOND).await;
+        cache.authorization().await?;
+        assert_eq!(credential.calls(), 1);
+        advance(SECOND).await;
+        cache.authorization().await?;
+        assert_eq!(credential.calls(), 2);
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_living_just_over_ten_minutes_is_refreshed_five_minutes_early()
+    -> Result<(), Error> {
+        let credential = ScriptedCredential::new([Answer::Token(10 * 60 * SECOND + 2 * SECOND)]);
+        let cache = cache(&credential);
+        cache.authorization().await?;
+        // Halfway (5 min 1 s) would be too early; 5 min before expiry is 5 min 2 s.
+        advance(5 * 60 * SECOND + SECOND).await;
+        cache.authorization().await?;
+        assert_eq!(credential.calls(), 1);
+        advance(SECOND).await;
+        cache.authorization().await?;
+        assert_eq!(credential.calls(), 2);
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_early_refresh_keeps_the_token_and_is_retried_30_seconds_later()
+    -> Result<(), Error> {
+        let credential = ScriptedCredential::new([
+            Answer::Token(HOUR),
+            Answer::Fail("identity provider down"),
+            Answer::Token(HOUR),
+        ]);
+        let cache = cache(&credential);
+        let first = cache.authorization().await?;
+        advance(55 * 60 * SECOND).await;
+        assert_eq!(
+            cache.authorization().await?,
+            first,
+            "the valid token, not the failure"
+        );
+        assert_eq!(credential.calls(), 2);
+        // Not tried on every call meanwhile.
+        advance(29 * SECOND).await;
+        assert_eq!(cache.authorization().await?, first);
+        assert_eq!(credential.calls(), 2);
+        advance(SECOND).await;
+        assert_ne!(cache.authorization().await?, first);
+        assert_eq!(credential.calls(), 3);
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn near_expiry_a_failed_refresh_is_retried_after_half_the_time_left() -> Result<(), Error>
+    {
+        // Lives 40 s: refreshed at 20 s; with 20 s left the retry comes 10 s later, not 30 s.
+        let credential = ScriptedCredential::new([
+            Answer::Token(40 * SECOND),
+            Answer::Fail("identity provider down"),
+            Answer::Token(HOUR),
+        ]);
+        let cache = cache(&credential);
+        let first = cache.authorization().await?;
+        advance(20 * SECOND).await;
+        assert_eq!(cache.authorization().await?, first);
+        advance(10 * SECOND - Duration::from_millis(1)).await;
+        assert_eq!(cache.authorization().await?, first);
+        assert_eq!(credential.calls(), 2);
+        advance(Duration::from_millis(1)).await;
+        assert_ne!(cache.authorization().await?, first);
+        assert_eq!(credential.calls(), 3);
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_expired_token_is_never_used_when_its_refresh_fails() -> Result<(), Error> {
+        let credential = ScriptedCredential::new([
+            Answer::Token(40 * SECOND),
+            Answer::Fail("identity provider down"),
+        ]);
+        let cache = cache(&credential);
+        cache.authorization().await?;
+        advance(40 * SECOND).await;
+        let outcome = cache.authorization().await;
+        assert!(
+            matches!(outcome, Err(Error::Authentication { .. })),
+            "{outcome:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn an_invalidated_token_is_fetched_again() -> Result<(), Error> {
-        let credential = Scripted::new(Duration::ZERO, vec![Ok(HOUR)]);
-        let cache = TokenCache::new(credential.clone(), "scope", HOUR);
+        let credential = ScriptedCredential::new([Answer::Token(HOUR)]);
+        let cache = cache(&credential);
         let first = cache.authorization().await?;
         cache.invalidate();
         assert_ne!(cache.authorization().await?, first);
@@ -308,13 +386,8 @@ mod tests {
 
     #[test]
     fn refreshes_ahead_of_expiry() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let hour = Duration::from_secs(3600);
-        assert_eq!(refresh_at(now + hour, now), now + hour - REFRESH_BEFORE);
-        assert_eq!(
-            refresh_at(now + Duration::from_secs(120), now),
-            now + Duration::from_secs(60)
-        );
-        assert_eq!(refresh_at(now - hour, now), now);
+        assert_eq!(refresh_after(HOUR), HOUR - REFRESH_BEFORE);
+        assert_eq!(refresh_after(120 * SECOND), 60 * SECOND);
+        assert_eq!(refresh_after(Duration::ZERO), Duration::ZERO);
     }
 }

@@ -44,6 +44,20 @@ pub struct Beta;
 /// # let _ = request;
 /// # Ok(()) }
 /// ```
+///
+/// The same selection on a v1.0 client does not compile: `groupSyncInbound` is beta's.
+///
+/// ```compile_fail
+/// use crosstenant::{Client, StaticToken};
+/// use crosstenant::models::beta::PartnerField;
+///
+/// # fn f() -> Result<(), crosstenant::Error> {
+/// let client = Client::builder().credential(StaticToken::new("t")).build()?;
+/// # let tenant = "9c5d131d-b1c3-4fc4-9e3f-c6557947d551".parse()?;
+/// let request = client.partner_identity_sync(tenant).select([PartnerField::GroupSyncInbound]);
+/// # let _ = request;
+/// # Ok(()) }
+/// ```
 pub trait ApiVersion: sealed::Sealed + Copy + Default + fmt::Debug + Send + Sync + 'static {
     /// The path segment: `v1.0` or `beta`.
     const SEGMENT: &'static str;
