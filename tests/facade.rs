@@ -290,6 +290,49 @@ async fn a_403_says_which_permission_to_grant() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn a_403_on_the_template_names_the_templates_own_role() -> TestResult {
+    let mock = MockGraph::start().await?;
+    mock.push_fault(Fault::GraphError {
+        status: 403,
+        code: "Authorization_RequestDenied".into(),
+        message: "Insufficient privileges to complete the operation.".into(),
+    });
+    let err = failure(client_for(&mock)?.mto_identity_sync_template().send()).await?;
+    let text = err.to_string();
+    assert!(
+        text.contains("grant Policy.Read.All and, for a signed-in user, the Security Reader role"),
+        "{text}"
+    );
+    assert!(!text.contains("Security Administrator"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_404_on_the_template_is_not_about_a_partner() -> TestResult {
+    let mock = MockGraph::start().await?;
+    mock.push_fault(Fault::GraphError {
+        status: 404,
+        code: "Request_ResourceNotFound".into(),
+        message: "Resource not found.".into(),
+    });
+    let err = failure(client_for(&mock)?.mto_identity_sync_template().send()).await?;
+    let text = err.to_string();
+    assert!(
+        text.contains("is it in a multitenant organization?"),
+        "{text}"
+    );
+    assert!(!text.contains("partner"), "{text}");
+    let Error::Graph(graph) = &err else {
+        return Err("expected a Graph error".into());
+    };
+    assert_eq!(
+        graph.operation(),
+        "GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization"
+    );
+    Ok(())
+}
+
 // -------------------------------------------------------------------------------------------
 // Retries
 // -------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ async fn partner_example_decodes_and_the_request_is_the_documented_one() -> Test
     let mock = MockGraph::start().await?;
     let (api, _) = generated_client(&mock);
     let call = api
-        .get_partner_identity_sync_beta()
+        .partner_identity_sync_beta()
         .tenant_id(seeds::FABRIKAM_TENANT_ID);
     let partner = within(call.send()).await?.into_inner();
 
@@ -42,7 +42,7 @@ async fn partner_example_decodes_and_the_request_is_the_documented_one() -> Test
 async fn unconfigured_template_keeps_null_apart_from_false_and_absent() -> TestResult {
     let mock = MockGraph::start().await?;
     let (api, _) = generated_client(&mock);
-    let template = within(api.get_mto_identity_sync_template_v1().send())
+    let template = within(api.mto_identity_sync_template_v1().send())
         .await?
         .into_inner();
 
@@ -84,7 +84,7 @@ async fn configured_template_decodes_with_its_flags() -> TestResult {
     let mock = MockGraph::start().await?;
     mock.set_template(ApiVersion::V1, seeds::template_configured());
     let (api, _) = generated_client(&mock);
-    let template = within(api.get_mto_identity_sync_template_v1().send())
+    let template = within(api.mto_identity_sync_template_v1().send())
         .await?
         .into_inner();
 
@@ -101,7 +101,7 @@ async fn select_is_one_comma_joined_parameter() -> TestResult {
     let mock = MockGraph::start().await?;
     let (api, _) = generated_client(&mock);
     let call = api
-        .get_partner_identity_sync_v1()
+        .partner_identity_sync_v1()
         .tenant_id(seeds::FABRIKAM_TENANT_ID)
         .select([PartnerField::TenantId, PartnerField::DisplayName]);
     let partner = within(call.send()).await?.into_inner();
@@ -126,7 +126,7 @@ async fn a_404_decodes_into_graphs_error_body() -> TestResult {
     let mock = MockGraph::start().await?;
     let (api, _) = generated_client(&mock);
     let unknown = "00000000-0000-0000-0000-000000000404";
-    let call = api.get_partner_identity_sync_v1().tenant_id(unknown);
+    let call = api.partner_identity_sync_v1().tenant_id(unknown);
     let crosstenant_api::Error::ErrorResponse(response) = failure(call.send()).await? else {
         return Err("expected a Graph error response".into());
     };

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod bench_report;
+mod facade;
 mod generate;
 mod operations;
 #[cfg(test)]
@@ -45,7 +46,9 @@ enum Task {
         #[arg(long)]
         skip_build_cost: bool,
     },
-    /// Writes crates/crosstenant-api/src/generated.rs from spec/crosstenant.yaml with progenitor.
+    /// Writes crates/crosstenant-api/src/generated.rs from spec/crosstenant.yaml with
+    /// progenitor, and the facade's per-operation code, crates/crosstenant/src/generated.rs,
+    /// from the spec and spec/operations.toml.
     Generate {
         /// Fail, writing nothing, if the checked-in file differs from what would be generated.
         #[arg(long)]
@@ -56,6 +59,7 @@ enum Task {
 const SPEC: &str = "spec/crosstenant.yaml";
 const OPERATIONS: &str = "spec/operations.toml";
 const GENERATED: &str = "crates/crosstenant-api/src/generated.rs";
+const FACADE_GENERATED: &str = "crates/crosstenant/src/generated.rs";
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
@@ -103,19 +107,32 @@ fn run(cli: Cli) -> Result<()> {
         Task::Generate { check } => {
             let started = Instant::now();
             let spec = read(&root.join(SPEC))?;
-            let code = generate::generate(&spec)?;
-            let summary = format!(
-                "{} lines in {:.0?}",
-                code.lines().count(),
-                started.elapsed()
-            );
-            write_or_check(
+            let operations = read(&root.join(OPERATIONS))?;
+            let ops = operations::Operations::parse(&operations)?;
+            let api = generate::generate(&spec)?;
+            let facade = facade::generate(&spec, &operations, &ops)?;
+            let summary = |code: &str| {
+                format!(
+                    "{} lines; both files in {:.0?}",
+                    code.lines().count(),
+                    started.elapsed()
+                )
+            };
+            let api_result = write_or_check(
                 &root.join(GENERATED),
-                &code,
+                &api,
                 check,
                 "cargo xtask generate",
-                &summary,
-            )
+                &summary(&api),
+            );
+            let facade_result = write_or_check(
+                &root.join(FACADE_GENERATED),
+                &facade,
+                check,
+                "cargo xtask generate",
+                &summary(&facade),
+            );
+            api_result.and(facade_result)
         }
     }
 }

@@ -109,7 +109,66 @@ pub(crate) struct Operations {
     pub(crate) info: Info,
     pub(crate) operations: BTreeMap<String, OperationSpec>,
     #[serde(default)]
-    pub(crate) schemas: BTreeMap<String, String>,
+    pub(crate) schemas: BTreeMap<String, SchemaSpec>,
+}
+
+/// What operations.toml says of a schema (keyed by Microsoft's name): our one-line doc, and
+/// optionally the names the facade's `models::v1` / `models::beta` give it and its `$select`
+/// enum. Written as a plain string, it is the doc alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, from = "SchemaSpecForm")]
+pub(crate) struct SchemaSpec {
+    pub(crate) doc: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) field: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SchemaSpecForm {
+    Doc(String),
+    Full {
+        doc: Option<String>,
+        name: Option<String>,
+        field: Option<String>,
+    },
+}
+
+impl From<SchemaSpecForm> for SchemaSpec {
+    fn from(form: SchemaSpecForm) -> Self {
+        match form {
+            SchemaSpecForm::Doc(doc) => SchemaSpec {
+                doc: Some(doc),
+                ..SchemaSpec::default()
+            },
+            SchemaSpecForm::Full { doc, name, field } => SchemaSpec { doc, name, field },
+        }
+    }
+}
+
+/// A Microsoft cloud, as operations.toml and `GRAPH_CLOUD` name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub(crate) enum CloudName {
+    #[serde(rename = "global")]
+    Global,
+    #[serde(rename = "usgov-l4")]
+    UsGovernmentL4,
+    #[serde(rename = "usgov-l5")]
+    UsGovernmentL5,
+    #[serde(rename = "china")]
+    China,
+}
+
+impl CloudName {
+    /// The facade's `Cloud` variant.
+    pub(crate) fn variant(self) -> &'static str {
+        match self {
+            CloudName::Global => "Global",
+            CloudName::UsGovernmentL4 => "UsGovernmentL4",
+            CloudName::UsGovernmentL5 => "UsGovernmentL5",
+            CloudName::China => "China",
+        }
+    }
 }
 
 /// The trimmed document's `info`.
@@ -131,6 +190,15 @@ pub(crate) struct OperationSpec {
     #[serde(default)]
     pub(crate) query: Vec<String>,
     pub(crate) doc: Option<String>,
+    /// The clouds Microsoft offers it in (the API page's national-cloud table).
+    #[serde(default)]
+    pub(crate) clouds: Vec<CloudName>,
+    /// The least-privileged permission (for the 403 hint).
+    pub(crate) permission: Option<String>,
+    /// The least-privileged directory role a signed-in user needs (for the 403 hint).
+    pub(crate) role: Option<String>,
+    /// What a 404 most likely means for this operation (for the 404 hint).
+    pub(crate) not_found: Option<String>,
 }
 
 impl OperationSpec {
@@ -176,11 +244,8 @@ mod tests {
     fn the_checked_in_file_parses() -> Result<()> {
         let text = std::fs::read_to_string(crate::workspace_root().join("spec/operations.toml"))?;
         let ops = Operations::parse(&text)?;
-        assert!(ops.operations.contains_key("get_partner_identity_sync"));
-        assert!(
-            ops.operations
-                .contains_key("get_mto_identity_sync_template")
-        );
+        assert!(ops.operations.contains_key("partner_identity_sync"));
+        assert!(ops.operations.contains_key("mto_identity_sync_template"));
         Ok(())
     }
 

@@ -553,9 +553,14 @@ fn flattened_base_schemas_are_not_emitted() -> Result<()> {
     assert!(!names.contains(&"Entity"), "{names:?}");
     assert!(!names.contains(&"DeletableItem"), "{names:?}");
     let rendered = trim::render(&doc)?;
+    // Upstream keys appear only where the trim records where a schema came from.
+    let elsewhere: Vec<&str> = rendered
+        .lines()
+        .filter(|l| l.contains("microsoft.graph.") && !l.contains("x-crosstenant-key:"))
+        .collect();
     assert!(
-        !rendered.contains("microsoft.graph."),
-        "an upstream key survived:\n{rendered}"
+        elsewhere.is_empty(),
+        "an upstream key survived: {elsewhere:?}"
     );
     Ok(())
 }

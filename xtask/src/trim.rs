@@ -43,8 +43,11 @@ const SCHEMA_REF: &str = "#/components/schemas/";
 /// Extensions that carry meaning for code generation; all other upstream extensions are dropped.
 const KEPT_EXTENSIONS: &[&str] = &["x-ms-enum-flags", "x-ms-primary-error-message"];
 /// Suffix of the key of a derived `$select` enum (never a valid upstream schema name).
-const PROPERTY_KEY_SUFFIX: &str = "#property";
+pub(crate) const PROPERTY_KEY_SUFFIX: &str = "#property";
 const ODATA_TYPE: &str = "@odata.type";
+/// Our extension on every trimmed schema: the upstream schema key it comes from
+/// (`microsoft.graph.x`, or `microsoft.graph.x#property` for a derived `$select` enum).
+pub(crate) const SCHEMA_KEY_EXTENSION: &str = "x-crosstenant-key";
 
 /// Writes the trimmed document as YAML, with a header saying where it comes from.
 pub(crate) fn render(doc: &OpenAPI) -> Result<String> {
@@ -546,7 +549,7 @@ fn walk_refs(schema: &mut Schema, on_ref: &mut dyn FnMut(&mut String)) {
 }
 
 /// Every schema key a schema refers to (through nested schemas too).
-fn collect_refs(schema: &Schema, refs: &mut BTreeSet<String>) {
+pub(crate) fn collect_refs(schema: &Schema, refs: &mut BTreeSet<String>) {
     let mut copy = schema.clone();
     walk_refs(&mut copy, &mut |reference| {
         if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
@@ -912,7 +915,7 @@ fn same_closure(key: &str, a: &VersionPart, b: &VersionPart) -> bool {
 
 /// `microsoft.graph.ODataErrors.ODataError` → `ODataError`; a derived `$select` enum gets
 /// `Property` appended.
-fn short_name(key: &str) -> String {
+pub(crate) fn short_name(key: &str) -> String {
     let (base, suffix) = match key.strip_suffix(PROPERTY_KEY_SUFFIX) {
         Some(resource) => (resource, "Property"),
         None => (key, ""),
@@ -987,6 +990,12 @@ fn assemble(
                 .clone();
             rename_refs(&mut schema, version, names);
             schema.schema_data.description = schema_doc(ops, &key, &name);
+            // Which upstream schema this is, whatever name it got: `cargo xtask generate` finds
+            // substitutes, summaries and the facade's names by it, so a split needs no edit.
+            schema
+                .schema_data
+                .extensions
+                .insert(SCHEMA_KEY_EXTENSION.to_string(), key.clone().into());
             schemas.insert(name, schema);
         }
     }
@@ -1029,6 +1038,6 @@ fn schema_doc(ops: &Operations, key: &str, name: &str) -> Option<String> {
                 "A property of [`{resource}`], as `$select` names it."
             ))
         }
-        None => ops.schemas.get(key).cloned(),
+        None => ops.schemas.get(key).and_then(|s| s.doc.clone()),
     }
 }

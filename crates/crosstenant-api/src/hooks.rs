@@ -6,6 +6,7 @@
 //! [`RequestContext`] a [`Client`] is built with.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -45,6 +46,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct RequestContext {
     headers: HeaderMap,
     max_body_bytes: usize,
+    timeout: Option<Duration>,
     seen: Mutex<Option<ResponseMeta>>,
 }
 
@@ -71,8 +73,16 @@ impl RequestContext {
         Self {
             headers,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            timeout: None,
             seen: Mutex::new(None),
         }
+    }
+
+    /// Sets how long each request may take, from connecting to the last byte, whatever the
+    /// `reqwest::Client`'s own timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Sets the largest response body read; a larger one is dropped unread and reported in
@@ -104,6 +114,9 @@ impl ClientHooks<Arc<RequestContext>> for Client {
         request: &mut Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        if let Some(timeout) = self.inner().timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION);
         // The context's headers replace the request's of the same name, all their values kept.
@@ -238,6 +251,24 @@ mod tests {
             ["application/json"],
             "others untouched"
         );
+    }
+
+    #[tokio::test]
+    async fn the_contexts_timeout_is_set_on_each_request() {
+        let context = RequestContext::new(HeaderMap::new()).with_timeout(Duration::from_secs(7));
+        let client = Client::new_with_client(
+            "http://127.0.0.1:9",
+            reqwest::Client::new(),
+            Arc::new(context),
+        );
+        let Ok(url) = Url::parse("http://127.0.0.1:9/x") else {
+            panic!("a valid URL")
+        };
+        let mut request = Request::new(Method::GET, url);
+        let info = OperationInfo { operation_id: "x" };
+        let done: Result<(), progenitor_client::Error<()>> = client.pre(&mut request, &info).await;
+        assert!(done.is_ok());
+        assert_eq!(request.timeout(), Some(&Duration::from_secs(7)));
     }
 
     #[tokio::test]

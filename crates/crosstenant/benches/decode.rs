@@ -5,7 +5,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crosstenant::models::{TemplateApplicationLevel, TemplateIdentitySync, v1};
+use crosstenant::models::v1::TemplateIdentitySync;
+use crosstenant::models::{TemplateApplicationLevel, v1};
 use crosstenant_mock::seeds;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -6,7 +6,8 @@ mod common {
 }
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use crosstenant::models::{TemplateIdentitySync, v1};
+use crosstenant::models::v1;
+use crosstenant::models::v1::TemplateIdentitySync;
 use crosstenant::{Client, RetryPolicy, StaticToken, TenantId};
 use crosstenant_mock::{ThreadedMockGraph, seeds};
 

@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use crosstenant::models::{TemplateIdentitySync, beta, v1};
+use crosstenant::models::v1::TemplateIdentitySync;
+use crosstenant::models::{beta, v1};
 use crosstenant::{Beta, Client, RetryPolicy, StaticToken, TenantId, V1};
 use serde::Serialize;
 

@@ -10,9 +10,8 @@ use reqwest::header::HeaderValue;
 use reqwest::{Url, redirect};
 
 use crate::credential::TokenCredential;
-use crate::request::{PartnerIdentitySyncRequest, TemplateIdentitySyncRequest};
 use crate::token_cache::TokenCache;
-use crate::{ApiVersion, Beta, Cloud, Error, RetryPolicy, TenantId, V1};
+use crate::{ApiVersion, Beta, Cloud, Error, RetryPolicy, V1};
 
 /// The only header naming the SDK. Microsoft's own SDKs also send `SdkVersion`
 /// (`graph-dotnet/5.x`), which feeds Microsoft's telemetry of *their* SDKs; a third-party SDK
@@ -115,22 +114,6 @@ impl<V: ApiVersion> Client<V> {
     #[must_use]
     pub fn beta(&self) -> Client<Beta> {
         self.with_api_version(Beta)
-    }
-
-    /// Reads the identity synchronization policy of one partner tenant
-    /// (`GET /policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`).
-    ///
-    /// Available in the global service and US Government L4 and L5. Needs `Policy.Read.All`.
-    pub fn partner_identity_sync(&self, tenant: TenantId) -> PartnerIdentitySyncRequest<V> {
-        PartnerIdentitySyncRequest::new(self.clone(), tenant)
-    }
-
-    /// Reads the multitenant organization's identity synchronization template
-    /// (`GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`).
-    ///
-    /// Available in the global service only. Needs `Policy.Read.All`.
-    pub fn mto_identity_sync_template(&self) -> TemplateIdentitySyncRequest<V> {
-        TemplateIdentitySyncRequest::new(self.clone())
     }
 }
 

@@ -2,6 +2,7 @@
 //! which operations each one offers.
 
 use std::fmt;
+use std::str::FromStr;
 
 /// A Microsoft Graph deployment.
 ///
@@ -81,26 +82,97 @@ impl fmt::Display for Cloud {
     }
 }
 
-/// Where an operation exists, from the national-cloud table of its Graph reference page.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Availability(pub(crate) &'static [Cloud]);
+/// Reads the names `GRAPH_CLOUD` and `spec/operations.toml` use: `global`, `usgov-l4`,
+/// `usgov-l5`, `china` (any case).
+///
+/// ```
+/// use crosstenant::Cloud;
+///
+/// assert_eq!("usgov-l5".parse::<Cloud>()?, Cloud::UsGovernmentL5);
+/// assert!("germany".parse::<Cloud>().is_err());
+/// # Ok::<(), crosstenant::ParseCloudError>(())
+/// ```
+impl FromStr for Cloud {
+    type Err = ParseCloudError;
 
-impl Availability {
-    /// Partner identity synchronization: global service and US Government (L4, L5).
-    pub(crate) const GLOBAL_AND_US_GOVERNMENT: Availability =
-        Availability(&[Cloud::Global, Cloud::UsGovernmentL4, Cloud::UsGovernmentL5]);
-    /// The multitenant organization template: the global service only.
-    pub(crate) const GLOBAL_ONLY: Availability = Availability(&[Cloud::Global]);
+    fn from_str(s: &str) -> Result<Self, ParseCloudError> {
+        let name = s.trim();
+        Cloud::ALL
+            .into_iter()
+            .find(|cloud| cloud.short_name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| ParseCloudError {
+                input: name.chars().take(64).collect(),
+            })
+    }
+}
 
-    pub(crate) fn contains(self, cloud: Cloud) -> bool {
-        self.0.contains(&cloud)
+impl Cloud {
+    /// The short name [`FromStr`] reads: `global`, `usgov-l4`, `usgov-l5`, `china`.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Cloud::Global => "global",
+            Cloud::UsGovernmentL4 => "usgov-l4",
+            Cloud::UsGovernmentL5 => "usgov-l5",
+            Cloud::China => "china",
+        }
+    }
+}
+
+/// A cloud name that is none of `global`, `usgov-l4`, `usgov-l5`, `china`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseCloudError {
+    input: String,
+}
+
+impl fmt::Display for ParseCloudError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not a cloud; use global, usgov-l4, usgov-l5 or china",
+            self.input
+        )
+    }
+}
+
+impl std::error::Error for ParseCloudError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cloud_reads_back_from_its_short_name() -> Result<(), ParseCloudError> {
+        for cloud in Cloud::ALL {
+            assert_eq!(cloud.short_name().parse::<Cloud>()?, cloud);
+            assert_eq!(cloud.short_name().to_uppercase().parse::<Cloud>()?, cloud);
+        }
+        Ok(())
     }
 
-    pub(crate) fn describe(self) -> String {
-        self.0
-            .iter()
-            .map(|c| c.name())
-            .collect::<Vec<_>>()
-            .join(", ")
+    #[test]
+    fn an_unknown_name_says_which_are_known() {
+        let err = "gcc-high".parse::<Cloud>().err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("\"gcc-high\" is not a cloud; use global, usgov-l4, usgov-l5 or china")
+        );
+    }
+
+    #[test]
+    fn each_cloud_has_its_own_graph_scope_and_authority() {
+        for cloud in Cloud::ALL {
+            assert_eq!(cloud.scope(), format!("{}/.default", cloud.graph_url()));
+            assert!(cloud.authority().starts_with("https://login."));
+            assert_eq!(cloud.to_string(), cloud.name());
+        }
+        assert_eq!(
+            Cloud::UsGovernmentL4.graph_url(),
+            "https://graph.microsoft.us"
+        );
+        assert_eq!(Cloud::China.authority(), "https://login.chinacloudapi.cn");
+        assert_eq!(
+            Cloud::UsGovernmentL5.authority(),
+            "https://login.microsoftonline.us"
+        );
     }
 }

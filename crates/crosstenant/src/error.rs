@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::{DATE, HeaderMap, LOCATION, RETRY_AFTER};
 
 use crate::Cloud;
+use crate::operation::OperationInfo;
 
 /// Everything a call can fail with. Each message says what happened and what to do.
 ///
@@ -146,6 +147,69 @@ pub struct GraphError {
     pub inner_error: serde_json::Map<String, serde_json::Value>,
     /// The response.
     pub info: ResponseInfo,
+    /// The operation that failed: its permission and role make the hints.
+    pub(crate) operation: &'static OperationInfo,
+}
+
+impl GraphError {
+    /// The operation that failed (`GET /policies/…`).
+    pub fn operation(&self) -> &'static str {
+        self.operation.name
+    }
+}
+
+/// Graph's error body as the generated code hands it over, whatever version's schema it was
+/// decoded with (`cargo xtask generate` writes a `From` for each).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct GraphErrorBody {
+    pub(crate) code: String,
+    pub(crate) message: String,
+    pub(crate) target: Option<String>,
+    pub(crate) details: Vec<(String, String)>,
+    pub(crate) inner_error: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GraphErrorBody {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    pub fn new(
+        code: String,
+        message: String,
+        target: Option<String>,
+        details: Vec<(String, String)>,
+        inner_error: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            code,
+            message,
+            target,
+            details,
+            inner_error,
+        }
+    }
+}
+
+/// The generated client's error, with its error body turned into a [`GraphErrorBody`].
+pub(crate) fn with_graph_error_body<E: Into<GraphErrorBody>>(
+    error: crosstenant_api::Error<E>,
+) -> crosstenant_api::Error<GraphErrorBody> {
+    use crosstenant_api::Error as Api;
+    match error {
+        Api::ErrorResponse(response) => {
+            match response.map::<GraphErrorBody, _, std::convert::Infallible>(Into::into) {
+                Ok(response) => Api::ErrorResponse(response),
+                Err(never) => match never {},
+            }
+        }
+        Api::InvalidRequest(why) => Api::InvalidRequest(why),
+        Api::CommunicationError(e) => Api::CommunicationError(e),
+        Api::InvalidUpgrade(e) => Api::InvalidUpgrade(e),
+        Api::ResponseBodyError(e) => Api::ResponseBodyError(e),
+        Api::InvalidResponsePayload(body, e) => Api::InvalidResponsePayload(body, e),
+        Api::UnexpectedResponse(response) => Api::UnexpectedResponse(response),
+        Api::Custom(why) => Api::Custom(why),
+    }
 }
 
 impl fmt::Display for GraphError {
@@ -161,28 +225,32 @@ impl fmt::Display for GraphError {
         for (code, message) in &self.details {
             write!(f, "; {code}: {message}")?;
         }
-        if let Some(hint) = hint(self.info.status, &self.code) {
+        if let Some(hint) = hint(self.info.status, &self.code, self.operation) {
             write!(f, "; {hint}")?;
         }
         write!(f, " ({})", self.info.ids())
     }
 }
 
-/// What to do about the common errors.
-fn hint(status: StatusCode, code: &str) -> Option<&'static str> {
+/// What to do about the common errors, for this operation.
+fn hint(status: StatusCode, code: &str, operation: &OperationInfo) -> Option<String> {
     match (status.as_u16(), code) {
-        (401, _) => {
-            Some("the token was refused: check that it is for this cloud's Graph and not expired")
-        }
-        (403, _) => Some(
-            "the caller lacks permission: grant Policy.Read.All (or Policy.ReadWrite.CrossTenantAccess) \
-             and, for delegated access, a role such as Security Reader",
+        (401, _) => Some(
+            "the token was refused: check that it is for this cloud's Graph and not expired".into(),
         ),
-        (404, "Request_ResourceNotFound") => {
-            Some("no cross-tenant configuration exists for this partner tenant")
-        }
+        (403, _) => Some(match (operation.permission, operation.role) {
+            (Some(permission), Some(role)) => format!(
+                "the caller lacks permission: grant {permission} and, for a signed-in user, \
+                 the {role} role (or one above it)"
+            ),
+            (Some(permission), None) => {
+                format!("the caller lacks permission: grant {permission}")
+            }
+            _ => "the caller lacks permission for this operation".into(),
+        }),
+        (404, _) => operation.not_found.map(str::to_string),
         (429, _) | (503, _) | (504, _) => {
-            Some("Graph is throttling or busy: retry after the time it asks")
+            Some("Graph is throttling or busy: retry after the time it asks".into())
         }
         _ => None,
     }

@@ -51,7 +51,11 @@ mod client;
 mod cloud;
 pub mod credential;
 mod error;
+// Formatted by prettyplease when generated; rustfmt must not reformat it, or `--check` would fail.
+#[rustfmt::skip]
+mod generated;
 pub mod models;
+mod operation;
 mod request;
 mod retry;
 mod send;
@@ -62,10 +66,13 @@ mod token_cache;
 mod version;
 
 pub use client::{Client, ClientBuilder};
-pub use cloud::Cloud;
+pub use cloud::{Cloud, ParseCloudError};
 pub use credential::{StaticToken, TokenCredential};
 pub use error::{Error, GraphError, ResponseInfo};
-pub use request::{PartnerIdentitySyncRequest, TemplateIdentitySyncRequest};
+pub use generated::operations;
+pub use operation::{NoField, Operation, OperationInfo, Query, Select};
+pub use request::{Request, Response};
 pub use retry::RetryPolicy;
 pub use tenant::{ParseTenantIdError, TenantId};
+pub use uuid::Uuid;
 pub use version::{ApiVersion, Beta, V1};

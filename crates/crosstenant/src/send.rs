@@ -1,54 +1,55 @@
 //! The life of one call: cloud check, token, headers, attempts and retries, error mapping,
-//! tracing.
+//! tracing. Every operation goes through [`Client::execute`].
 
-use std::future::Future;
 use std::sync::Arc;
 
+use crosstenant_api::ResponseValue;
 use crosstenant_api::hooks::{RequestContext, ResponseMeta};
-use crosstenant_api::types::ODataError;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use tracing::{Instrument, field};
 
-use crate::cloud::Availability;
-use crate::error::{GraphError, ResponseInfo, location};
-use crate::version::ApiResult;
+use crate::error::{GraphError, GraphErrorBody, ResponseInfo, location};
+use crate::operation::{Operation, Query, Supports};
+use crate::request::CallOptions;
 use crate::{ApiVersion, Client, Error};
 
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+const PREFER: HeaderName = HeaderName::from_static("prefer");
+/// Graph sends enum members newer than `unknownFutureValue` only to clients that ask; this
+/// SDK's enums and flags keep such members by name, so it asks (docs/ARCHITECTURE.md).
+const INCLUDE_UNKNOWN_ENUM_MEMBERS: HeaderValue =
+    HeaderValue::from_static("include-unknown-enum-members");
 /// How much of an unreadable body an error quotes.
 const SNIPPET_BYTES: usize = 256;
 
-/// What the facade knows of an operation beyond the generated code.
-#[derive(Debug)]
-pub(crate) struct Operation {
-    /// `METHOD /path`, for messages and traces.
-    pub(crate) name: &'static str,
-    /// Where Microsoft offers it.
-    pub(crate) availability: Availability,
-}
-
 impl<V: ApiVersion> Client<V> {
-    /// Runs `attempt` (one generated call) until it succeeds, fails for good, or the retry
-    /// policy says stop. Each attempt gets a fresh generated client carrying the current token
-    /// and the call's `client-request-id` (the same on every attempt, so Graph's logs tie them).
-    pub(crate) async fn execute<T, F, Fut>(&self, op: &Operation, attempt: F) -> Result<T, Error>
+    /// Runs operation `O` until it succeeds, fails for good, or the retry policy says stop.
+    /// Each attempt gets a fresh generated client carrying the current token and the call's
+    /// `client-request-id` (the same on every attempt, so Graph's logs tie them).
+    pub(crate) async fn execute<O: Operation>(
+        &self,
+        args: &O::Args,
+        query: &Query<<V as Supports<O>>::Field>,
+        options: CallOptions,
+    ) -> Result<ResponseValue<<V as Supports<O>>::Output>, Error>
     where
-        F: Fn(crosstenant_api::Client) -> Fut,
-        Fut: Future<Output = ApiResult<T>>,
+        V: Supports<O>,
     {
         let shared = &*self.shared;
-        if !op.availability.contains(shared.cloud) {
+        let op = O::INFO;
+        if !op.available_in(shared.cloud) {
             return Err(Error::UnsupportedInCloud {
                 operation: op.name,
                 cloud: shared.cloud,
-                available: op.availability.describe(),
+                available: op.describe_clouds(),
             });
         }
-        let client_request_id = uuid::Uuid::new_v4();
+        let client_request_id = options.client_request_id.unwrap_or_else(uuid::Uuid::new_v4);
+        let timeout = options.timeout.unwrap_or(shared.timeout);
         let span = tracing::info_span!(
             "graph",
-            method = op.name.split(' ').next().unwrap_or_default(),
-            path = op.name.split(' ').nth(1).unwrap_or_default(),
+            method = op.method,
+            path = op.path,
             api_version = V::SEGMENT,
             client_request_id = %client_request_id,
             status = field::Empty,
@@ -70,11 +71,14 @@ impl<V: ApiVersion> Client<V> {
             let mut refetched_token = false;
             loop {
                 attempts += 1;
-                let mut headers = HeaderMap::with_capacity(2);
+                let mut headers = HeaderMap::with_capacity(3);
                 headers.insert(AUTHORIZATION, shared.tokens.authorization().await?);
                 headers.insert(CLIENT_REQUEST_ID, client_request_id.clone());
+                headers.insert(PREFER, INCLUDE_UNKNOWN_ENUM_MEMBERS);
                 let context = Arc::new(
-                    RequestContext::new(headers).with_max_body_bytes(shared.max_response_bytes),
+                    RequestContext::new(headers)
+                        .with_max_body_bytes(shared.max_response_bytes)
+                        .with_timeout(timeout),
                 );
                 let api = crosstenant_api::Client::new_with_client(
                     &shared.base_url,
@@ -82,19 +86,26 @@ impl<V: ApiVersion> Client<V> {
                     Arc::clone(&context),
                 );
 
-                let outcome = attempt(api).await;
+                let outcome = <V as Supports<O>>::attempt(&api, args, query).await;
                 let seen = context.take_response();
                 let current = tracing::Span::current();
                 current.record("attempts", attempts);
-                if let Some(seen) = &seen {
-                    current.record("status", seen.status.as_u16());
-                    if let Some(id) = seen.headers.get("request-id").and_then(|v| v.to_str().ok()) {
+                let status = match (&outcome, &seen) {
+                    (Ok(response), _) => Some((response.status(), response.headers())),
+                    (Err(_), Some(seen)) => Some((seen.status, &seen.headers)),
+                    (Err(_), None) => None,
+                };
+                if let Some((status, headers)) = status {
+                    current.record("status", status.as_u16());
+                    if let Some(id) = headers.get("request-id").and_then(|v| v.to_str().ok()) {
                         current.record("request_id", id);
                     }
                 }
                 let error = match outcome {
-                    Ok(value) => return Ok(value),
-                    Err(e) => self.map_error(e, seen, attempts, short_type_name::<T>()),
+                    Ok(response) => return Ok(response),
+                    Err(e) => {
+                        map_error::<O, V>(e, seen, attempts, timeout, shared.max_response_bytes)
+                    }
                 };
                 // A refused token may have been revoked or rotated: fetch a new one, once.
                 if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) && !refetched_token {
@@ -121,98 +132,96 @@ impl<V: ApiVersion> Client<V> {
         .instrument(span)
         .await
     }
+}
 
-    /// Turns what the generated client returned, and what it saw of the response, into the
-    /// facade's error.
-    fn map_error(
-        &self,
-        error: crosstenant_api::Error<ODataError>,
-        seen: Option<ResponseMeta>,
-        attempts: u32,
-        expected: &'static str,
-    ) -> Error {
-        use crosstenant_api::Error as Api;
-        let info_of =
-            |seen: &ResponseMeta| Box::new(ResponseInfo::from_headers(seen.status, &seen.headers));
-        match error {
-            Api::ErrorResponse(response) => {
-                let info = ResponseInfo::from_headers(response.status(), response.headers());
-                if info.status.is_redirection() {
-                    let location = location(response.headers());
-                    return Error::Redirect {
-                        info: Box::new(info),
-                        location,
-                    };
-                }
-                let body = response.into_inner().error;
-                Error::Graph(Box::new(GraphError {
-                    code: body.code,
-                    message: body.message,
-                    target: body.target,
-                    details: body
-                        .details
-                        .into_iter()
-                        .map(|d| (d.code, d.message))
-                        .collect(),
-                    inner_error: body.inner_error.map(|inner| inner.0).unwrap_or_default(),
-                    info,
-                }))
+/// Turns what the generated client returned, and what it saw of the response, into the
+/// facade's error.
+fn map_error<O: Operation, V: Supports<O>>(
+    error: crosstenant_api::Error<GraphErrorBody>,
+    seen: Option<ResponseMeta>,
+    attempts: u32,
+    timeout: std::time::Duration,
+    max_response_bytes: usize,
+) -> Error {
+    use crosstenant_api::Error as Api;
+    let expected = short_type_name::<<V as Supports<O>>::Output>();
+    let info_of =
+        |seen: &ResponseMeta| Box::new(ResponseInfo::from_headers(seen.status, &seen.headers));
+    match error {
+        Api::ErrorResponse(response) => {
+            let info = ResponseInfo::from_headers(response.status(), response.headers());
+            if info.status.is_redirection() {
+                let location = location(response.headers());
+                return Error::Redirect {
+                    info: Box::new(info),
+                    location,
+                };
             }
-            Api::InvalidResponsePayload(body, source) => match seen {
-                Some(seen) if seen.body_too_large => Error::ResponseTooLarge {
-                    info: info_of(&seen),
-                    limit: self.shared.max_response_bytes,
-                    declared: seen.declared_length,
-                },
-                Some(seen) if seen.status.is_redirection() => Error::Redirect {
-                    location: location(&seen.headers),
-                    info: info_of(&seen),
-                },
-                // The hooks record every response before it is decoded, so `seen` is there; were it
-                // not, the error still says what failed.
-                seen => Error::Decode {
-                    expected: match &seen {
-                        Some(seen) if !seen.status.is_success() => "a Graph error (ODataError)",
-                        _ => expected,
-                    },
-                    info: seen.as_ref().map(info_of),
-                    snippet: snippet(&body),
-                    source,
-                },
-            },
-            // A connection that could not be made is `Transport` (and retried) even when it
-            // timed out; a response whose body broke off keeps what its head said.
-            Api::CommunicationError(source)
-            | Api::ResponseBodyError(source)
-            | Api::InvalidUpgrade(source) => {
-                if source.is_timeout() && !source.is_connect() {
-                    Error::Timeout {
-                        after: self.shared.timeout,
-                        attempts,
-                        source,
-                    }
-                } else {
-                    Error::Transport {
-                        attempts,
-                        response: seen.as_ref().map(info_of),
-                        source,
-                    }
-                }
-            }
-            Api::UnexpectedResponse(response) => Error::Decode {
-                info: Some(Box::new(ResponseInfo::from_headers(
-                    response.status(),
-                    response.headers(),
-                ))),
-                expected,
-                snippet: String::new(),
-                source: serde::de::Error::custom("the status is not one the API describes"),
-            },
-            Api::InvalidRequest(why) | Api::Custom(why) => Error::InvalidArgument {
-                what: "request",
-                why,
-            },
+            let body = response.into_inner();
+            Error::Graph(Box::new(GraphError {
+                code: body.code,
+                message: body.message,
+                target: body.target,
+                details: body.details,
+                inner_error: body.inner_error,
+                info,
+                operation: O::INFO,
+            }))
         }
+        Api::InvalidResponsePayload(body, source) => match seen {
+            Some(seen) if seen.body_too_large => Error::ResponseTooLarge {
+                info: info_of(&seen),
+                limit: max_response_bytes,
+                declared: seen.declared_length,
+            },
+            Some(seen) if seen.status.is_redirection() => Error::Redirect {
+                location: location(&seen.headers),
+                info: info_of(&seen),
+            },
+            // The hooks record every response before it is decoded, so `seen` is there; were it
+            // not, the error still says what failed.
+            seen => Error::Decode {
+                expected: match &seen {
+                    Some(seen) if !seen.status.is_success() => "a Graph error (ODataError)",
+                    _ => expected,
+                },
+                info: seen.as_ref().map(info_of),
+                snippet: snippet(&body),
+                source,
+            },
+        },
+        // A connection that could not be made is `Transport` (and retried) even when it
+        // timed out; a response whose body broke off keeps what its head said.
+        Api::CommunicationError(source)
+        | Api::ResponseBodyError(source)
+        | Api::InvalidUpgrade(source) => {
+            if source.is_timeout() && !source.is_connect() {
+                Error::Timeout {
+                    after: timeout,
+                    attempts,
+                    source,
+                }
+            } else {
+                Error::Transport {
+                    attempts,
+                    response: seen.as_ref().map(info_of),
+                    source,
+                }
+            }
+        }
+        Api::UnexpectedResponse(response) => Error::Decode {
+            info: Some(Box::new(ResponseInfo::from_headers(
+                response.status(),
+                response.headers(),
+            ))),
+            expected,
+            snippet: String::new(),
+            source: serde::de::Error::custom("the status is not one the API describes"),
+        },
+        Api::InvalidRequest(why) | Api::Custom(why) => Error::InvalidArgument {
+            what: "request",
+            why,
+        },
     }
 }
 
@@ -237,39 +246,76 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::{Duration, SystemTime};
 
-    use crosstenant_api::ResponseValue;
     use reqwest::StatusCode;
     use reqwest::header::{DATE, RETRY_AFTER};
     use tokio::time::Instant;
 
     use super::*;
-    use crate::{RetryPolicy, StaticToken};
+    use crate::operation::{ApiResult, NoField, OperationInfo, private};
+    use crate::{Cloud, RetryPolicy, StaticToken, V1};
+    use std::future::Future;
 
-    const OP: Operation = Operation {
-        name: "GET /test",
-        availability: Availability::GLOBAL_ONLY,
-    };
-
-    fn client(retry: RetryPolicy) -> Result<Client, Error> {
-        // Never contacted: the attempts below answer without the network.
-        Client::builder()
-            .credential(StaticToken::new("t"))
-            .base_url("http://127.0.0.1:9")
-            .retry(retry)
-            .build()
+    /// An operation whose first `failures` attempts are throttled with `headers`, then
+    /// succeed with 7; it never touches the network.
+    #[derive(Debug)]
+    struct Script {
+        failures: u32,
+        headers: Vec<(HeaderName, String)>,
+        calls: AtomicU32,
     }
 
-    fn throttled(headers: &[(reqwest::header::HeaderName, String)]) -> ApiResult<u32> {
-        let body: ODataError = serde_json::from_value(serde_json::json!({
-            "error": { "code": "TooManyRequests", "message": "Too many requests." }
-        }))
-        .map_err(|e| crosstenant_api::Error::Custom(e.to_string()))?;
+    #[derive(Debug)]
+    struct Scripted;
+    impl private::Sealed for Scripted {}
+
+    static INFO: OperationInfo = OperationInfo {
+        name: "GET /test",
+        method: "GET",
+        path: "/test",
+        clouds: &[Cloud::Global],
+        permission: None,
+        role: None,
+        not_found: None,
+    };
+
+    impl Operation for Scripted {
+        type Args = Arc<Script>;
+        const INFO: &'static OperationInfo = &INFO;
+    }
+
+    impl Supports<Scripted> for V1 {
+        type Output = u32;
+        type Field = NoField;
+
+        fn attempt<'a>(
+            _: &'a crosstenant_api::Client,
+            script: &'a Arc<Script>,
+            _: &'a Query<NoField>,
+        ) -> impl Future<Output = ApiResult<u32>> + Send + 'a {
+            let n = script.calls.fetch_add(1, Ordering::SeqCst);
+            let outcome = if n < script.failures {
+                throttled(&script.headers)
+            } else {
+                Ok(ResponseValue::new(7, StatusCode::OK, HeaderMap::new()))
+            };
+            std::future::ready(outcome)
+        }
+    }
+
+    fn throttled(headers: &[(HeaderName, String)]) -> ApiResult<u32> {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
             let value = HeaderValue::try_from(value.as_str())
                 .map_err(|e| crosstenant_api::Error::Custom(e.to_string()))?;
             map.insert(name, value);
         }
+        let body = GraphErrorBody {
+            code: "TooManyRequests".into(),
+            message: "Too many requests.".into(),
+            target: None,
+            details: Vec::new(),
+            inner_error: serde_json::Map::new(),
+        };
         Err(crosstenant_api::Error::ErrorResponse(ResponseValue::new(
             body,
             StatusCode::TOO_MANY_REQUESTS,
@@ -277,29 +323,42 @@ mod tests {
         )))
     }
 
-    /// Runs a call whose first `failures` attempts are `failure()`, then succeed.
+    fn client(retry: RetryPolicy) -> Result<Client, Error> {
+        // Never contacted: the attempts above answer without the network.
+        Client::builder()
+            .credential(StaticToken::new("t"))
+            .base_url("http://127.0.0.1:9")
+            .retry(retry)
+            .build()
+    }
+
+    /// Runs a call whose first `failures` attempts are throttled with `headers`.
     async fn run(
         client: &Client,
         failures: u32,
-        failure: impl Fn() -> ApiResult<u32>,
+        headers: Vec<(HeaderName, String)>,
     ) -> (Result<u32, Error>, u32, Duration) {
-        let calls = AtomicU32::new(0);
+        let script = Arc::new(Script {
+            failures,
+            headers,
+            calls: AtomicU32::new(0),
+        });
         let started = Instant::now();
         let result = client
-            .execute(&OP, |_api| {
-                let n = calls.fetch_add(1, Ordering::SeqCst);
-                let outcome = if n < failures { failure() } else { Ok(7) };
-                async move { outcome }
-            })
-            .await;
-        (result, calls.load(Ordering::SeqCst), started.elapsed())
+            .execute::<Scripted>(&script, &Query::default(), CallOptions::default())
+            .await
+            .map(ResponseValue::into_inner);
+        (
+            result,
+            script.calls.load(Ordering::SeqCst),
+            started.elapsed(),
+        )
     }
 
     #[tokio::test(start_paused = true)]
     async fn waits_exactly_the_seconds_graph_asks() -> Result<(), Error> {
         let client = client(RetryPolicy::default())?;
-        let (result, calls, elapsed) =
-            run(&client, 2, || throttled(&[(RETRY_AFTER, "45".into())])).await;
+        let (result, calls, elapsed) = run(&client, 2, vec![(RETRY_AFTER, "45".into())]).await;
         assert_eq!(result?, 7);
         assert_eq!((calls, elapsed), (3, Duration::from_secs(90)));
         Ok(())
@@ -312,10 +371,8 @@ mod tests {
         let date = httpdate::fmt_http_date(their_now);
         let retry_at = httpdate::fmt_http_date(their_now + Duration::from_secs(30));
         let client = client(RetryPolicy::default())?;
-        let (result, calls, elapsed) = run(&client, 1, || {
-            throttled(&[(DATE, date.clone()), (RETRY_AFTER, retry_at.clone())])
-        })
-        .await;
+        let (result, calls, elapsed) =
+            run(&client, 1, vec![(DATE, date), (RETRY_AFTER, retry_at)]).await;
         assert_eq!(result?, 7);
         assert_eq!((calls, elapsed), (2, Duration::from_secs(30)));
         Ok(())
@@ -324,8 +381,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn stops_when_the_next_wait_would_pass_the_budget() -> Result<(), Error> {
         let client = client(RetryPolicy::default().max_retries(10))?;
-        let (result, calls, elapsed) =
-            run(&client, 10, || throttled(&[(RETRY_AFTER, "50".into())])).await;
+        let (result, calls, elapsed) = run(&client, 10, vec![(RETRY_AFTER, "50".into())]).await;
         let err = result.err().ok_or(Error::InvalidArgument {
             what: "test",
             why: "expected 429".into(),
@@ -339,7 +395,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn backs_off_exponentially_without_retry_after() -> Result<(), Error> {
         let client = client(RetryPolicy::default())?;
-        let (result, calls, elapsed) = run(&client, 3, || throttled(&[])).await;
+        let (result, calls, elapsed) = run(&client, 3, Vec::new()).await;
         assert_eq!(result?, 7);
         // 1 s, 2 s, 4 s ceilings with equal jitter: between half and all of 7 s.
         assert_eq!(calls, 4);

@@ -1,23 +1,15 @@
 //! Graph API versions, as types: a client's version decides the models its calls return.
 
 use std::fmt;
-use std::future::Future;
-
-use crosstenant_api::CommaSeparated;
-use serde::de::DeserializeOwned;
-
-use crate::TenantId;
-use crate::models::{beta, v1};
-
-/// What a generated call returns before the facade maps its error.
-pub(crate) type ApiResult<T> =
-    Result<T, crosstenant_api::Error<crosstenant_api::types::ODataError>>;
 
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::V1 {}
     impl Sealed for super::Beta {}
 }
+
+impl crate::operation::private::Sealed for V1 {}
+impl crate::operation::private::Sealed for Beta {}
 
 /// Graph v1.0, the default: the stable API.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -27,10 +19,11 @@ pub struct V1;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Beta;
 
-/// A Graph API version ([`V1`] or [`Beta`]) and the models it returns.
+/// A Graph API version ([`V1`] or [`Beta`]).
 ///
 /// A [`Client<V>`](crate::Client) returns `V`'s models, so a beta-only property can only be
-/// read from a beta client, and `$select` accepts only that version's property names.
+/// read from a beta client, `$select` accepts only that version's property names, and an
+/// operation only beta has is a method of `Client<Beta>` alone.
 ///
 /// ```
 /// use crosstenant::{Beta, Client, StaticToken};
@@ -58,81 +51,17 @@ pub struct Beta;
 /// # let _ = request;
 /// # Ok(()) }
 /// ```
-pub trait ApiVersion: sealed::Sealed + Copy + Default + fmt::Debug + Send + Sync + 'static {
+pub trait ApiVersion:
+    sealed::Sealed + crate::generated::Common + Copy + Default + fmt::Debug + Send + Sync + 'static
+{
     /// The path segment: `v1.0` or `beta`.
     const SEGMENT: &'static str;
-
-    /// A partner's identity synchronization policy in this version.
-    type PartnerIdentitySync: DeserializeOwned + fmt::Debug + fmt::Display + Send + 'static;
-    /// The properties of [`Self::PartnerIdentitySync`] that `$select` can name.
-    type PartnerField: Copy + fmt::Display + fmt::Debug + PartialEq + Send + Sync + 'static;
-    /// The multitenant organization's identity synchronization template in this version.
-    type TemplateIdentitySync: DeserializeOwned + fmt::Debug + fmt::Display + Send + 'static;
-    /// The properties of [`Self::TemplateIdentitySync`] that `$select` can name.
-    type TemplateField: Copy + fmt::Display + fmt::Debug + PartialEq + Send + Sync + 'static;
-
-    #[doc(hidden)]
-    fn get_partner(
-        api: crosstenant_api::Client,
-        tenant: TenantId,
-        select: CommaSeparated<Self::PartnerField>,
-    ) -> impl Future<Output = ApiResult<Self::PartnerIdentitySync>> + Send;
-
-    #[doc(hidden)]
-    fn get_template(
-        api: crosstenant_api::Client,
-        select: CommaSeparated<Self::TemplateField>,
-    ) -> impl Future<Output = ApiResult<Self::TemplateIdentitySync>> + Send;
 }
 
-/// Routes each call to its version's generated operation (`…_v1`, `…_beta`).
-macro_rules! api_version {
-    ($version:ty, $segment:literal, $models:ident, $get_partner:ident, $get_template:ident) => {
-        impl ApiVersion for $version {
-            const SEGMENT: &'static str = $segment;
-            type PartnerIdentitySync = $models::PartnerIdentitySync;
-            type PartnerField = $models::PartnerField;
-            type TemplateIdentitySync = $models::TemplateIdentitySync;
-            type TemplateField = $models::TemplateField;
-
-            async fn get_partner(
-                api: crosstenant_api::Client,
-                tenant: TenantId,
-                select: CommaSeparated<Self::PartnerField>,
-            ) -> ApiResult<Self::PartnerIdentitySync> {
-                let call = api
-                    .$get_partner()
-                    .tenant_id(tenant.to_string())
-                    .select(select);
-                call.send()
-                    .await
-                    .map(crosstenant_api::ResponseValue::into_inner)
-            }
-
-            async fn get_template(
-                api: crosstenant_api::Client,
-                select: CommaSeparated<Self::TemplateField>,
-            ) -> ApiResult<Self::TemplateIdentitySync> {
-                let call = api.$get_template().select(select);
-                call.send()
-                    .await
-                    .map(crosstenant_api::ResponseValue::into_inner)
-            }
-        }
-    };
+impl ApiVersion for V1 {
+    const SEGMENT: &'static str = "v1.0";
 }
 
-api_version!(
-    V1,
-    "v1.0",
-    v1,
-    get_partner_identity_sync_v1,
-    get_mto_identity_sync_template_v1
-);
-api_version!(
-    Beta,
-    "beta",
-    beta,
-    get_partner_identity_sync_beta,
-    get_mto_identity_sync_template_beta
-);
+impl ApiVersion for Beta {
+    const SEGMENT: &'static str = "beta";
+}

@@ -1,0 +1,117 @@
+//! What the facade knows of an operation, and the contract between the generated
+//! per-operation code (`generated.rs`, written by `cargo xtask generate` from
+//! `spec/operations.toml`) and the hand-written code every operation shares.
+
+use std::fmt;
+use std::future::Future;
+
+use crosstenant_api::{CommaSeparated, ResponseValue};
+
+use crate::Cloud;
+use crate::error::GraphErrorBody;
+
+/// What a generated call returns before the facade maps its error.
+pub(crate) type ApiResult<T> = Result<ResponseValue<T>, crosstenant_api::Error<GraphErrorBody>>;
+
+/// A Graph operation, whatever the API version: a marker type in [`crate::operations`], one
+/// per line of `spec/operations.toml`, implemented by generated code only. The client's
+/// method of the same name builds a [`Request`](crate::Request) for it.
+pub trait Operation: private::Sealed + Send + Sync + 'static {
+    /// The path parameters ([`TenantId`](crate::TenantId), or `()` for none).
+    type Args: Clone + fmt::Debug + Send + Sync + 'static;
+
+    /// Where Microsoft offers it, what it needs, what its errors most likely mean.
+    const INFO: &'static OperationInfo;
+}
+
+/// That API version `Self` ([`V1`](crate::V1), [`Beta`](crate::Beta)) has operation `O`:
+/// what the call returns there, and how the generated client makes it. Implemented by
+/// generated code only. An operation both versions have is part of every [`ApiVersion`], so
+/// code generic over the version can call it without naming this trait.
+pub trait Supports<O: Operation>: private::Sealed + Sized + 'static {
+    /// What a success returns.
+    type Output: fmt::Display + fmt::Debug + Send + 'static;
+    /// The property names `$select` takes ([`NoField`] where the operation has no `$select`).
+    type Field: Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
+
+    /// One attempt through the generated client.
+    #[doc(hidden)]
+    fn attempt<'a>(
+        api: &'a crosstenant_api::Client,
+        args: &'a O::Args,
+        query: &'a Query<Self::Field>,
+    ) -> impl Future<Output = ApiResult<Self::Output>> + Send + 'a;
+}
+
+/// That operation `O` takes `$select` in API version `Self`.
+pub trait Select<O: Operation>: Supports<O> {}
+
+/// The `$select` of an operation that has none: no value of it exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoField {}
+
+impl fmt::Display for NoField {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+/// The OData query options of one call.
+#[derive(Clone, Debug)]
+pub struct Query<F> {
+    pub(crate) select: Vec<F>,
+}
+
+impl<F> Default for Query<F> {
+    fn default() -> Self {
+        Self { select: Vec::new() }
+    }
+}
+
+impl<F: Clone + PartialEq> Query<F> {
+    /// `$select` as the generated client takes it (each name once, comma-joined).
+    #[doc(hidden)]
+    pub fn select(&self) -> CommaSeparated<F> {
+        self.select.iter().cloned().collect()
+    }
+}
+
+/// What `spec/operations.toml` says of an operation beyond the OpenAPI document.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OperationInfo {
+    /// `GET /policies/…`, for messages.
+    pub name: &'static str,
+    /// `GET`, `PUT`, …
+    pub method: &'static str,
+    /// The path under the API version, as Graph documents it.
+    pub path: &'static str,
+    /// The clouds Microsoft offers it in.
+    pub clouds: &'static [Cloud],
+    /// The least-privileged permission.
+    pub permission: Option<&'static str>,
+    /// The least-privileged directory role a signed-in user needs.
+    pub role: Option<&'static str>,
+    /// What a 404 most likely means.
+    pub not_found: Option<&'static str>,
+}
+
+impl OperationInfo {
+    pub(crate) fn available_in(&self, cloud: Cloud) -> bool {
+        self.clouds.contains(&cloud)
+    }
+
+    /// The clouds, by name: `the global service, US Government L4`.
+    pub(crate) fn describe_clouds(&self) -> String {
+        self.clouds
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub(crate) mod private {
+    /// Only generated operations implement [`Operation`](super::Operation).
+    pub trait Sealed {}
+}

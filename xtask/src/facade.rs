@@ -1,0 +1,633 @@
+//! The facade's per-operation layer, from `spec/operations.toml` and the trimmed spec:
+//! `crates/crosstenant/src/generated.rs`.
+//!
+//! For each line of operations.toml it writes a marker type in `operations` with its
+//! `OperationInfo` (clouds, permission, role, 404 meaning) and one `Operation<V>` impl per API
+//! version (the types it returns and takes, and the call through the generated client), a
+//! `Select<V>` impl where it keeps `$select`, and the client method named by the line's key.
+//! For each version it writes `v1` / `beta`: every model the version's operations reach, under
+//! the names `[schemas]` gives (or their own). The hand-written facade holds only what every
+//! operation shares (`crates/crosstenant/src/{request,send,operation}.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result, bail};
+use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use crate::generate::{ODATA_ERROR_KEY, Schemas, generated_header, index, rust_path, variant_name};
+use crate::operations::{CloudName, Method, OperationSpec, Operations, Version};
+use crate::trim::{PROPERTY_KEY_SUFFIX, collect_refs, short_name};
+
+const SCHEMA_REF: &str = "#/components/schemas/";
+
+/// Writes the facade's `generated.rs`.
+pub(crate) fn generate(spec_text: &str, operations_text: &str, ops: &Operations) -> Result<String> {
+    let spec: OpenAPI =
+        serde_norway::from_str(spec_text).context("spec/crosstenant.yaml is not valid OpenAPI")?;
+    let schemas = index(&spec)?;
+
+    let mut markers = String::new();
+    let mut supports = String::new();
+    let mut methods = String::new();
+    let mut common = Vec::new();
+    for (key, op) in &ops.operations {
+        let versions = op_versions(&spec, &schemas, key, op)
+            .with_context(|| format!("operation {key} in spec/operations.toml"))?;
+        markers.push_str(&marker(key, op)?);
+        supports.push_str(&supports_impls(key, op, &versions)?);
+        methods.push_str(&client_method(key, op, &versions)?);
+        if versions.len() == Version::ALL.len() {
+            let marker = type_name(key);
+            common.push(format!("Supports<{marker}>"));
+            if versions.iter().all(|v| v.select.is_some()) {
+                common.push(format!("Select<{marker}>"));
+            }
+        }
+    }
+    let common = if common.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", common.join(" + "))
+    };
+
+    let mut models = String::new();
+    for version in Version::ALL {
+        let reached = reached_schemas(&spec, version)?;
+        if reached.is_empty() {
+            continue;
+        }
+        models.push_str(&models_module(version, &reached, &schemas, ops)?);
+    }
+
+    let mut error_bodies = String::new();
+    for (name, entry) in &schemas {
+        if entry.key == ODATA_ERROR_KEY {
+            write!(
+                error_bodies,
+                "impl From<crosstenant_api::types::{name}> for GraphErrorBody {{
+                    fn from(body: crosstenant_api::types::{name}) -> Self {{
+                        let error = body.error;
+                        GraphErrorBody {{
+                            code: error.code,
+                            message: error.message,
+                            target: error.target,
+                            details: error.details.into_iter().map(|d| (d.code, d.message)).collect(),
+                            inner_error: error.inner_error.map(|inner| inner.0).unwrap_or_default(),
+                        }}
+                    }}
+                }}\n"
+            )?;
+        }
+    }
+
+    let code = format!(
+        "// Which of these a given operations.toml needs varies.
+        #[allow(unused_imports)]
+        use std::future::Future;
+        #[allow(unused_imports)]
+        use crate::error::{{GraphErrorBody, with_graph_error_body}};
+        #[allow(unused_imports)]
+        use crate::operation::{{ApiResult, Operation, OperationInfo, Query, Select, Supports, private::Sealed}};
+        #[allow(unused_imports)]
+        use crate::{{ApiVersion, Beta, Client, Cloud, Request, TenantId, V1}};
+
+        /// The operations, one marker type each, named after the client method that builds
+        /// their [`Request`]. Their [`Operation`] impls say, per API version, what the
+        /// operation returns and takes; [`Operation::INFO`] where Microsoft offers it and what
+        /// it needs.
+        pub mod operations {{
+            use super::*;
+            {markers}
+
+            /// The operations every API version has (with `$select` where every version
+            /// takes it): each [`ApiVersion`] has this trait, so code generic over the version
+            /// can make these calls.
+            pub trait Common{common} {{}}
+            impl Common for V1 {{}}
+            impl Common for Beta {{}}
+        }}
+        pub(crate) use operations::Common;
+        {supports}
+        {methods}
+        {models}
+        {error_bodies}"
+    );
+    let file: syn::File = syn::parse_str(&code).with_context(|| {
+        format!("the facade code generated from spec/operations.toml is invalid Rust:\n{code}")
+    })?;
+    let header = generated_header_for_facade(spec_text, operations_text);
+    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+}
+
+fn generated_header_for_facade(spec_text: &str, operations_text: &str) -> String {
+    let both = format!("{spec_text}\n{operations_text}");
+    generated_header(&both, "xtask/src/facade.rs").replace(
+        "from spec/crosstenant.yaml\n// (sha256",
+        "from spec/crosstenant.yaml and\n// spec/operations.toml (sha256 of both",
+    )
+}
+
+/// What one version of an operation looks like in the spec.
+#[derive(Debug)]
+struct VersionOp {
+    version: Version,
+    /// The generated client's method.
+    operation_id: String,
+    /// The success body's schema name, if it has one.
+    output: Option<String>,
+    /// The `$select` item schema name, if it keeps `$select`.
+    select: Option<String>,
+}
+
+/// The operation's path parameters: `(name in the path, Rust argument, Rust type)`.
+fn path_params(template: &str) -> Result<Vec<(String, String, &'static str)>> {
+    let mut out = Vec::new();
+    for rest in template.split('{').skip(1) {
+        let Some((name, _)) = rest.split_once('}') else {
+            bail!("unclosed {{ in {template}");
+        };
+        let rust_type = match name {
+            "tenantId" => "TenantId",
+            other => bail!(
+                "path parameter {{{other}}} has no Rust type yet: teach path_params in \
+                 xtask/src/facade.rs (a checked type, as TenantId is, keeps the path safe)"
+            ),
+        };
+        out.push((name.to_string(), snake_case(name), rust_type));
+    }
+    Ok(out)
+}
+
+fn op_versions(
+    spec: &OpenAPI,
+    schemas: &Schemas,
+    key: &str,
+    op: &OperationSpec,
+) -> Result<Vec<VersionOp>> {
+    if op.clouds.is_empty() {
+        bail!(
+            "say where Microsoft offers it: clouds = [\"global\", …] (the API page's \
+             national-cloud table)"
+        );
+    }
+    if op.permission.is_none() {
+        bail!("name its least-privileged permission: permission = \"Policy.Read.All\"");
+    }
+    let (method, template) = op.method_and_path()?;
+    let mut out = Vec::new();
+    for &version in &op.versions {
+        let path = format!("/{}{template}", version.segment());
+        let item = spec
+            .paths
+            .paths
+            .get(&path)
+            .and_then(|item| match item {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .with_context(|| {
+                format!("{path} is not in spec/crosstenant.yaml: run `cargo xtask trim`")
+            })?;
+        let operation = match method {
+            Method::Get => &item.get,
+            Method::Put => &item.put,
+            Method::Post => &item.post,
+            Method::Delete => &item.delete,
+            Method::Patch => &item.patch,
+        }
+        .as_ref()
+        .with_context(|| {
+            format!("{method} {path} is not in spec/crosstenant.yaml: run `cargo xtask trim`")
+        })?;
+        let operation_id = operation
+            .operation_id
+            .clone()
+            .with_context(|| format!("{method} {path} has no operationId"))?;
+        if operation_id != format!("{key}_{}", version.op_suffix()) {
+            bail!("{method} {path} is {operation_id} in the spec: run `cargo xtask trim`");
+        }
+        let select = select_item(operation)?;
+        if select.is_some() != op.query.iter().any(|q| q == "$select") {
+            bail!("$select in the spec and in operations.toml disagree: run `cargo xtask trim`");
+        }
+        let output = success_schema(operation);
+        if let Some(output) = &output
+            && !schemas.contains_key(output)
+        {
+            bail!("{method} {path} returns {output}, which the spec does not define");
+        }
+        out.push(VersionOp {
+            version,
+            operation_id,
+            output,
+            select,
+        });
+    }
+    Ok(out)
+}
+
+fn select_item(operation: &Operation) -> Result<Option<String>> {
+    for param in &operation.parameters {
+        let ReferenceOr::Item(Parameter::Query { parameter_data, .. }) = param else {
+            continue;
+        };
+        if parameter_data.name != "$select" {
+            continue;
+        }
+        let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &parameter_data.format
+        else {
+            bail!("$select has no inline list schema");
+        };
+        let mut refs = BTreeSet::new();
+        collect_refs(schema, &mut refs);
+        return refs
+            .into_iter()
+            .next()
+            .map(Some)
+            .context("$select lists no named item schema");
+    }
+    Ok(None)
+}
+
+fn success_schema(operation: &Operation) -> Option<String> {
+    let ReferenceOr::Item(response) = operation.responses.responses.get(&StatusCode::Range(2))?
+    else {
+        return None;
+    };
+    match response.content.get("application/json")?.schema.as_ref()? {
+        ReferenceOr::Reference { reference } => {
+            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
+        }
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn marker(key: &str, op: &OperationSpec) -> Result<String> {
+    let marker = type_name(key);
+    let info = key.to_ascii_uppercase();
+    let (method, template) = op.method_and_path()?;
+    let params = path_params(template)?;
+    let clouds: Vec<String> = op
+        .clouds
+        .iter()
+        .map(|c| format!("Cloud::{}", c.variant()))
+        .collect();
+    let text = |value: &Option<String>| match value {
+        Some(v) => format!("Some({v:?})"),
+        None => "None".into(),
+    };
+    Ok(format!(
+        "/// `{method} {template}`: {doc}
+        ///
+        /// Built by [`Client::{key}`](crate::Client::{key}).
+        #[derive(Clone, Copy, Debug)]
+        pub struct {marker};
+        impl Sealed for {marker} {{}}
+        static {info}: OperationInfo = OperationInfo {{
+            name: {name:?},
+            method: {method_str:?},
+            path: {template:?},
+            clouds: &[{clouds}],
+            permission: {permission},
+            role: {role},
+            not_found: {not_found},
+        }};
+        impl Operation for {marker} {{
+            type Args = {args_type};
+            const INFO: &'static OperationInfo = &{info};
+        }}
+        ",
+        doc = op.doc.as_deref().unwrap_or("a Graph operation."),
+        name = format!("{method} {template}"),
+        method_str = method.to_string(),
+        clouds = clouds.join(", "),
+        permission = text(&op.permission),
+        role = text(&op.role),
+        not_found = text(&op.not_found),
+        args_type = args_type(&params),
+    ))
+}
+
+/// `impl Supports<X> for V1 { … }` (and `Select`) for each version the operation has.
+fn supports_impls(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Result<String> {
+    let marker = type_name(key);
+    let (_, template) = op.method_and_path()?;
+    let params = path_params(template)?;
+    let to_builder: String = params
+        .iter()
+        .enumerate()
+        .map(|(i, (_, arg, _))| {
+            let value = if params.len() == 1 {
+                "args".to_string()
+            } else {
+                format!("args.{i}")
+            };
+            format!(".{arg}({value}.to_string())")
+        })
+        .collect();
+    let args_name = if params.is_empty() { "_args" } else { "args" };
+    let mut out = String::new();
+    for v in versions {
+        let version_type = version_type(v.version);
+        let output = match &v.output {
+            Some(name) => format!("crosstenant_api::types::{name}"),
+            None => "()".into(),
+        };
+        let (field, query_name, select) = match &v.select {
+            Some(item) => (
+                format!("crosstenant_api::types::{item}"),
+                "query",
+                ".select(query.select())",
+            ),
+            None => ("crate::operation::NoField".to_string(), "_query", ""),
+        };
+        write!(
+            out,
+            "impl Supports<operations::{marker}> for {version_type} {{
+                type Output = {output};
+                type Field = {field};
+                fn attempt<'a>(
+                    api: &'a crosstenant_api::Client,
+                    {args_name}: &'a <operations::{marker} as Operation>::Args,
+                    {query_name}: &'a Query<Self::Field>,
+                ) -> impl Future<Output = ApiResult<Self::Output>> + Send + 'a {{
+                    let call = api.{operation_id}(){to_builder}{select};
+                    async move {{ call.send().await.map_err(with_graph_error_body) }}
+                }}
+            }}
+            ",
+            operation_id = v.operation_id,
+        )?;
+        if v.select.is_some() {
+            writeln!(
+                out,
+                "impl Select<operations::{marker}> for {version_type} {{}}"
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+fn args_type(params: &[(String, String, &'static str)]) -> String {
+    match params {
+        [] => "()".into(),
+        [(_, _, one)] => (*one).into(),
+        many => format!(
+            "({})",
+            many.iter()
+                .map(|(_, _, t)| *t)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn version_type(version: Version) -> &'static str {
+    match version {
+        Version::V1 => "V1",
+        Version::Beta => "Beta",
+    }
+}
+
+fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Result<String> {
+    let marker = type_name(key);
+    let (method, template) = op.method_and_path()?;
+    let params = path_params(template)?;
+    let signature: Vec<String> = params
+        .iter()
+        .map(|(_, arg, ty)| format!("{arg}: {ty}"))
+        .collect();
+    let args_value = match params.len() {
+        0 => "()".to_string(),
+        1 => params[0].1.clone(),
+        _ => format!(
+            "({})",
+            params
+                .iter()
+                .map(|(_, a, _)| a.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let only: Vec<Version> = versions.iter().map(|v| v.version).collect();
+    let version_names: Vec<&str> = only.iter().map(|v| v.segment()).collect();
+    let clouds: Vec<&str> = op.clouds.iter().map(|c| cloud_name(*c)).collect();
+    let needs = match (&op.permission, &op.role) {
+        (Some(p), Some(r)) => {
+            format!(" Needs `{p}`; a signed-in user also needs the {r} role (or one above it).")
+        }
+        (Some(p), None) => format!(" Needs `{p}`."),
+        _ => String::new(),
+    };
+    let example_client = if only == [Version::Beta] {
+        "crosstenant::Client<crosstenant::Beta>"
+    } else {
+        "crosstenant::Client"
+    };
+    let example_args = params
+        .iter()
+        .map(|(_, arg, _)| arg.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let example_parse: String = params
+        .iter()
+        .map(|(_, arg, _)| {
+            format!(
+                "/// let {arg}: crosstenant::TenantId = \"9c5d131d-b1c3-4fc4-9e3f-c6557947d551\".parse()?;\n"
+            )
+        })
+        .collect();
+    let doc = format!(
+        "/// {doc}
+        ///
+        /// `{method} {template}` on Graph {versions}. Offered in {clouds}.{needs}
+        ///
+        /// ```no_run
+        /// # async fn run(client: {example_client}) -> Result<(), crosstenant::Error> {{
+        {example_parse}/// let answer = client.{key}({example_args}).await?;
+        /// println!(\"{{answer:?}}\");
+        /// # Ok(()) }}
+        /// ```",
+        doc = op.doc.as_deref().unwrap_or("A Graph operation."),
+        versions = version_names.join(" and "),
+        clouds = clouds.join(", "),
+    );
+    let signature = signature.join(", ");
+    Ok(if only.len() == 1 {
+        let version = version_type(only[0]);
+        format!(
+            "impl Client<{version}> {{
+                {doc}
+                pub fn {key}(&self, {signature}) -> Request<operations::{marker}, {version}> {{
+                    Request::new(self.clone(), {args_value})
+                }}
+            }}\n"
+        )
+    } else {
+        format!(
+            "impl<V: ApiVersion> Client<V> {{
+                {doc}
+                pub fn {key}(&self, {signature}) -> Request<operations::{marker}, V> {{
+                    Request::new(self.clone(), {args_value})
+                }}
+            }}\n"
+        )
+    })
+}
+
+fn cloud_name(cloud: CloudName) -> &'static str {
+    match cloud {
+        CloudName::Global => "the global service",
+        CloudName::UsGovernmentL4 => "US Government L4",
+        CloudName::UsGovernmentL5 => "US Government L5 (DoD)",
+        CloudName::China => "China operated by 21Vianet",
+    }
+}
+
+/// Every schema name the operations of `version` reach, directly or through other schemas.
+fn reached_schemas(spec: &OpenAPI, version: Version) -> Result<BTreeSet<String>> {
+    let prefix = format!("/{}/", version.segment());
+    let mut todo: Vec<String> = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let (true, ReferenceOr::Item(item)) = (path.starts_with(&prefix), item) else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            let mut refs = BTreeSet::new();
+            for param in &op.parameters {
+                if let ReferenceOr::Item(param) = param
+                    && let ParameterSchemaOrContent::Schema(schema) =
+                        &param.parameter_data_ref().format
+                {
+                    schema_refs(schema, &mut refs);
+                }
+            }
+            if let Some(ReferenceOr::Item(body)) = &op.request_body {
+                for media in body.content.values() {
+                    if let Some(schema) = &media.schema {
+                        schema_refs(schema, &mut refs);
+                    }
+                }
+            }
+            for response in op.responses.responses.values().chain(&op.responses.default) {
+                if let ReferenceOr::Item(response) = response {
+                    for media in response.content.values() {
+                        if let Some(schema) = &media.schema {
+                            schema_refs(schema, &mut refs);
+                        }
+                    }
+                }
+            }
+            todo.extend(refs);
+        }
+    }
+    let components = spec
+        .components
+        .as_ref()
+        .map(|c| &c.schemas)
+        .context("the spec has no schemas")?;
+    let mut seen = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(ReferenceOr::Item(schema)) = components.get(&name) {
+            let mut refs = BTreeSet::new();
+            collect_refs(schema, &mut refs);
+            todo.extend(refs);
+        }
+    }
+    Ok(seen)
+}
+
+fn schema_refs(schema: &ReferenceOr<openapiv3::Schema>, refs: &mut BTreeSet<String>) {
+    match schema {
+        ReferenceOr::Reference { reference } => {
+            if let Some(name) = reference.strip_prefix(SCHEMA_REF) {
+                refs.insert(name.to_string());
+            }
+        }
+        ReferenceOr::Item(schema) => collect_refs(schema, refs),
+    }
+}
+
+/// `pub mod v1 { pub use crosstenant_api::types::V1X as FriendlyX; … }`.
+fn models_module(
+    version: Version,
+    reached: &BTreeSet<String>,
+    schemas: &Schemas,
+    ops: &Operations,
+) -> Result<String> {
+    let mut lines: BTreeMap<String, String> = BTreeMap::new();
+    for name in reached {
+        let Some(entry) = schemas.get(name) else {
+            continue;
+        };
+        let friendly = match entry.key.strip_suffix(PROPERTY_KEY_SUFFIX) {
+            Some(resource) => {
+                let spec = ops.schemas.get(resource);
+                match spec.and_then(|s| s.field.clone()) {
+                    Some(field) => field,
+                    None => format!("{}Field", friendly_name(resource, ops)),
+                }
+            }
+            None => friendly_name(&entry.key, ops),
+        };
+        let path = rust_path(schemas, name, "crosstenant_api");
+        let line = if path.rsplit("::").next() == Some(friendly.as_str()) {
+            format!("pub use {path};")
+        } else {
+            format!("pub use {path} as {friendly};")
+        };
+        if let Some(other) = lines.insert(friendly.clone(), line) {
+            bail!(
+                "two {version} schemas would both be models::{}::{friendly} ({other}): give one \
+                 another `name` in [schemas] of spec/operations.toml",
+                version.op_suffix()
+            );
+        }
+    }
+    let (module, what) = match version {
+        Version::V1 => ("v1", "Graph v1.0, the stable API"),
+        Version::Beta => ("beta", "Graph beta: newer properties, subject to change"),
+    };
+    Ok(format!(
+        "/// The models of {what}: every type its operations return or reach, under the
+        /// names `spec/operations.toml` gives them. A type that is the same in both versions
+        /// is the same type under both modules.
+        pub mod {module} {{ {} }}\n",
+        lines.into_values().collect::<Vec<_>>().join("\n")
+    ))
+}
+
+/// The facade's name for a schema: `[schemas]`'s `name`, or its own.
+fn friendly_name(key: &str, ops: &Operations) -> String {
+    ops.schemas
+        .get(key)
+        .and_then(|s| s.name.clone())
+        .unwrap_or_else(|| short_name(key))
+}
+
+/// `partner_identity_sync` → `PartnerIdentitySync`.
+fn type_name(key: &str) -> String {
+    variant_name(key)
+}
+
+/// `tenantId` → `tenant_id`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('_');
+        }
+    }
+    out
+}
