@@ -606,7 +606,7 @@ fn reach(roots: &BTreeSet<String>, defs: &Definitions) -> Result<BTreeMap<String
     Ok(done)
 }
 
-fn schema_by_key(key: &str, defs: &Definitions) -> Result<Schema> {
+pub(crate) fn schema_by_key(key: &str, defs: &Definitions) -> Result<Schema> {
     let r = defs
         .schemas
         .get(key)
@@ -636,7 +636,7 @@ fn property_enum(resource: &Schema, defs: &Definitions) -> Result<Schema> {
 }
 
 /// One schema reduced to the form progenitor generates correct code for (see the module docs).
-fn normalize(schema: &Schema, defs: &Definitions) -> Result<Schema> {
+pub(crate) fn normalize(schema: &Schema, defs: &Definitions) -> Result<Schema> {
     let mut data = schema.schema_data.clone();
     clean_data(&mut data);
     if let SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } =

@@ -1,11 +1,9 @@
 //! An in-process fake of the Microsoft Graph endpoints for cross-tenant
 //! identity-synchronization policies, for testing clients without a tenant.
 //!
-//! [`MockGraph::start`] serves, on a loopback port, under both `/v1.0` and
-//! `/beta`:
-//!
-//! - `GET /policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`
-//! - `GET /policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`
+//! [`MockGraph::start`] serves, on a loopback port, under `/v1.0` and `/beta`, the
+//! resources of one table, [`RESOURCES`]: each one's path, Graph type, properties per version,
+//! methods and seeds. Adding a resource to the fake is adding a row there.
 //!
 //! It behaves like Graph where clients notice: bearer-token check, `$select`
 //! with Graph's validation errors, Graph's error envelope, `request-id` and
@@ -44,7 +42,7 @@
 
 mod fault;
 mod graph_error;
-mod schema;
+pub mod resources;
 pub mod seeds;
 mod server;
 mod store;
@@ -60,6 +58,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use fault::{Fault, RetryAfter};
+pub use resources::{RESOURCES, Resource};
+pub use server::NEWER_ENUM_MEMBERS;
 pub use store::RecordedRequest;
 pub use threaded::ThreadedMockGraph;
 pub use version::ApiVersion;
@@ -123,24 +123,53 @@ impl MockGraph {
         self.addr
     }
 
-    /// Stores (or replaces) a partner configuration, keyed by its `tenantId`.
+    /// Stores (or replaces) the body served at `path` (under the version segment, such as
+    /// `/policies/crossTenantAccessPolicy/default`) in `version`. Returns `false`, storing
+    /// nothing, when no resource of the table has that path.
+    pub fn put(&self, version: ApiVersion, path: &str, body: Value) -> bool {
+        match resources::find(path) {
+            Some((resource, key)) => {
+                self.store.put(resource, version, key, body);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The body stored at `path` in `version`, if any.
+    pub fn get(&self, version: ApiVersion, path: &str) -> Option<Value> {
+        let (resource, key) = resources::find(path)?;
+        self.store.get(resource, version, &key)
+    }
+
+    /// Removes the body stored at `path` in `version`; returns whether there was one.
+    pub fn remove(&self, version: ApiVersion, path: &str) -> bool {
+        resources::find(path)
+            .is_some_and(|(resource, key)| self.store.remove(resource, version, &key))
+    }
+
+    /// Stores (or replaces) a partner's identity synchronization policy, keyed by its
+    /// `tenantId`.
     ///
     /// Tenant IDs match case-insensitively, as GUIDs do in Graph. A body whose
     /// `tenantId` is not a string is served under its JSON text (e.g. `42`), so
     /// wrongly typed bodies can be served too.
     pub fn insert_partner(&self, version: ApiVersion, body: Value) {
-        self.store.insert_partner(version, body);
+        if let Some(partner) = resources::by_path(resources::PARTNER_SYNC) {
+            self.store
+                .put(partner, version, partner.key_of(&body), body);
+        }
     }
 
-    /// Removes a partner configuration; returns whether it existed.
+    /// Removes a partner's policy; returns whether it existed.
     pub fn remove_partner(&self, version: ApiVersion, tenant_id: &str) -> bool {
-        self.store.remove_partner(version, tenant_id)
+        self.remove(version, &partner_path(tenant_id))
     }
 
     /// Replaces the multitenant-organization template (without `@odata.context`,
     /// which is added when responding).
     pub fn set_template(&self, version: ApiVersion, body: Value) {
-        self.store.set_template(version, body);
+        self.put(version, resources::TEMPLATE_SYNC, body);
     }
 
     /// Turns the recording of requests on (the default) or off; off for load tests and
@@ -194,4 +223,8 @@ impl Drop for MockGraph {
             task.abort();
         }
     }
+}
+
+fn partner_path(tenant_id: &str) -> String {
+    resources::PARTNER_SYNC.replace("{tenantId}", tenant_id)
 }

@@ -6,6 +6,8 @@
 
 use serde_json::{Value, json};
 
+use crate::ApiVersion;
+
 /// Tenant ID of Fabrikam, the partner in Microsoft's documentation example.
 pub const FABRIKAM_TENANT_ID: &str = "9c5d131d-b1c3-4fc4-9e3f-c6557947d551";
 /// Tenant ID of Contoso, a fixture partner that does not allow inbound sync.
@@ -88,4 +90,18 @@ pub fn template_configured() -> Value {
             "isSyncAllowed": true
         }
     })
+}
+
+/// The partners each version starts with.
+pub fn partners(version: ApiVersion) -> Vec<Value> {
+    let contoso = match version {
+        ApiVersion::V1 => partner_contoso_v1(),
+        ApiVersion::Beta => partner_contoso_beta(),
+    };
+    vec![partner_fabrikam(), partner_woodgrove(), contoso]
+}
+
+/// The template each version starts with: unconfigured.
+pub fn templates(_: ApiVersion) -> Vec<Value> {
+    vec![template_unconfigured()]
 }

@@ -1,35 +1,27 @@
 //! Routing, the per-request pipeline (record, fault, auth) and the handlers.
 
 use axum::Router;
-use axum::extract::{Extension, Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Extension, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
 use serde_json::{Map, Value};
 
 use crate::ApiVersion;
 use crate::fault::Outcome;
 use crate::graph_error::{RequestIds, graph_error, json_response};
-use crate::schema::{Resource, unknown_segment};
+use crate::resources::{Resource, find, unknown_segment};
 use crate::store::{RecordedRequest, Store};
 
-const PARTNER_PATH: &str =
-    "/policies/crossTenantAccessPolicy/partners/{tenant_id}/identitySynchronization";
-const TEMPLATE_PATH: &str =
-    "/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization";
+/// Enum members the fake treats as newer than `unknownFutureValue`: Graph sends them only to
+/// a client that asks with `Prefer: include-unknown-enum-members`, and `unknownFutureValue`
+/// to others. (Fictional members, for tests.)
+pub const NEWER_ENUM_MEMBERS: &[&str] = &["guestPartners", "blockedExternally"];
 
+/// Every request goes to one handler, which finds its resource in the table.
 pub(crate) fn router(store: Store) -> Router {
-    let mut router = Router::new();
-    for version in ApiVersion::ALL {
-        let api = Router::new()
-            .route(PARTNER_PATH, get(partner).fallback(method_not_allowed))
-            .route(TEMPLATE_PATH, get(template).fallback(method_not_allowed))
-            .layer(Extension(version));
-        router = router.nest(&format!("/{}", version.segment()), api);
-    }
-    router
-        .fallback(not_found)
+    Router::new()
+        .fallback(resource)
         .layer(middleware::from_fn_with_state(store.clone(), pipeline))
         .with_state(store)
 }
@@ -111,21 +103,51 @@ fn check_bearer(headers: &HeaderMap) -> Result<(), &'static str> {
     Ok(())
 }
 
-async fn partner(
+/// The resource the path names, in the version it names, answered by its method.
+async fn resource(
     State(store): State<Store>,
-    Extension(version): Extension<ApiVersion>,
     Extension(ids): Extension<RequestIds>,
-    Path(tenant_id): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let select = match selection(query.as_deref(), Resource::Partner, version) {
+    let path = uri.path();
+    let found = path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once('/'))
+        .and_then(|(segment, rest)| {
+            let version = ApiVersion::ALL
+                .into_iter()
+                .find(|v| v.segment() == segment)?;
+            let rest = format!("/{rest}");
+            let (resource, key) = find(&rest)?;
+            let properties = resource.properties(version)?;
+            Some((version, resource, key, properties))
+        });
+    let Some((version, resource, key, properties)) = found else {
+        let message = format!(
+            "Resource not found for the segment '{}'.",
+            unknown_segment(path)
+        );
+        return graph_error(StatusCode::BAD_REQUEST, "BadRequest", &message, &ids);
+    };
+    if !resource.methods.contains(&method.as_str()) {
+        return method_not_allowed(resource, &ids);
+    }
+    let select = match selection(query.as_deref(), resource, properties) {
         Ok(select) => select,
         Err(message) => return graph_error(StatusCode::BAD_REQUEST, "BadRequest", &message, &ids),
     };
-    let Some(body) = store.partner(version, &tenant_id) else {
-        let message = format!(
-            "Resource '{tenant_id}' does not exist or one of its queried reference-property objects are not present."
-        );
+    let Some(body) = store.get(resource, version, &key) else {
+        let message = if key.is_empty() {
+            let last = resource.path.rsplit('/').next().unwrap_or_default();
+            format!("Resource '{last}' does not exist.")
+        } else {
+            format!(
+                "Resource '{key}' does not exist or one of its queried reference-property objects are not present."
+            )
+        };
         return graph_error(
             StatusCode::NOT_FOUND,
             "Request_ResourceNotFound",
@@ -133,32 +155,56 @@ async fn partner(
             &ids,
         );
     };
-    let path =
-        format!("policies/crossTenantAccessPolicy/partners('{tenant_id}')/identitySynchronization");
-    entity(version, &path, body, select.as_deref())
+    let body = if asks_for_newer_members(&headers) {
+        body
+    } else {
+        without_newer_members(body)
+    };
+    entity(version, &resource.odata_path(&key), body, select.as_deref())
 }
 
-async fn template(
-    State(store): State<Store>,
-    Extension(version): Extension<ApiVersion>,
-    Extension(ids): Extension<RequestIds>,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let select = match selection(query.as_deref(), Resource::Template, version) {
-        Ok(select) => select,
-        Err(message) => return graph_error(StatusCode::BAD_REQUEST, "BadRequest", &message, &ids),
-    };
-    let Some(body) = store.template(version) else {
-        let message = "Resource 'multiTenantOrganizationIdentitySynchronization' does not exist.";
-        return graph_error(
-            StatusCode::NOT_FOUND,
-            "Request_ResourceNotFound",
-            message,
-            &ids,
-        );
-    };
-    let path = TEMPLATE_PATH.trim_start_matches('/');
-    entity(version, path, body, select.as_deref())
+fn asks_for_newer_members(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| {
+            p.trim()
+                .eq_ignore_ascii_case("include-unknown-enum-members")
+        })
+}
+
+/// The body as Graph shows it to a client that did not ask for newer enum members: each such
+/// member (alone, or in a comma-separated flags value) reads `unknownFutureValue`.
+fn without_newer_members(body: Value) -> Value {
+    match body {
+        Value::String(text)
+            if text
+                .split(',')
+                .any(|m| NEWER_ENUM_MEMBERS.contains(&m.trim())) =>
+        {
+            let mut members: Vec<&str> = Vec::new();
+            for member in text.split(',').map(str::trim) {
+                let shown = if NEWER_ENUM_MEMBERS.contains(&member) {
+                    "unknownFutureValue"
+                } else {
+                    member
+                };
+                if !members.contains(&shown) {
+                    members.push(shown);
+                }
+            }
+            Value::String(members.join(","))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(without_newer_members).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, without_newer_members(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// The `$select` list, validated against the resource's properties the way
@@ -166,8 +212,8 @@ async fn template(
 /// before comparing.
 fn selection(
     query: Option<&str>,
-    resource: Resource,
-    version: ApiVersion,
+    resource: &Resource,
+    known: &[&str],
 ) -> Result<Option<Vec<String>>, String> {
     let mut values = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .filter(|(key, _)| key == "$select")
@@ -184,11 +230,10 @@ fn selection(
         .filter(|name| !name.is_empty())
         .map(str::to_owned)
         .collect();
-    let known = resource.properties(version);
     if let Some(unknown) = names.iter().find(|name| !known.contains(&name.as_str())) {
         return Err(format!(
             "Could not find a property named '{unknown}' on type '{}'.",
-            resource.type_name()
+            resource.type_name
         ));
     }
     Ok((!names.is_empty()).then_some(names))
@@ -216,23 +261,15 @@ fn entity(version: ApiVersion, path: &str, body: Value, select: Option<&[String]
     json_response(StatusCode::OK, Value::Object(out).to_string())
 }
 
-async fn not_found(Extension(ids): Extension<RequestIds>, uri: Uri) -> Response {
-    let message = format!(
-        "Resource not found for the segment '{}'.",
-        unknown_segment(uri.path())
-    );
-    graph_error(StatusCode::NOT_FOUND, "BadRequest", &message, &ids)
-}
-
-async fn method_not_allowed(Extension(ids): Extension<RequestIds>) -> Response {
+fn method_not_allowed(resource: &Resource, ids: &RequestIds) -> Response {
     let mut response = graph_error(
         StatusCode::METHOD_NOT_ALLOWED,
         "BadRequest",
         "Specified HTTP method is not allowed for the request target.",
-        &ids,
+        ids,
     );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    if let Ok(allow) = HeaderValue::from_str(&resource.methods.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
     response
 }

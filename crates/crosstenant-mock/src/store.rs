@@ -5,7 +5,8 @@ use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{ApiVersion, Fault, seeds};
+use crate::resources::{RESOURCES, Resource};
+use crate::{ApiVersion, Fault};
 
 /// One request as the mock received it, before any fault or auth check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -37,10 +38,12 @@ impl RecordedRequest {
     }
 }
 
+/// A stored body: which resource, which version, which key (empty for a singleton).
+type Slot = (&'static str, ApiVersion, String);
+
 #[derive(Debug, Default)]
 struct State {
-    partners: HashMap<(ApiVersion, String), Value>,
-    templates: HashMap<ApiVersion, Value>,
+    bodies: HashMap<Slot, Value>,
     faults: VecDeque<Fault>,
     requests: Vec<RecordedRequest>,
     /// Off under load, where recording every request would grow without bound.
@@ -54,13 +57,16 @@ pub(crate) struct Store(Arc<Mutex<State>>);
 impl Store {
     pub(crate) fn seeded() -> Self {
         let store = Store::default();
-        for version in ApiVersion::ALL {
-            store.insert_partner(version, seeds::partner_fabrikam());
-            store.insert_partner(version, seeds::partner_woodgrove());
-            store.set_template(version, seeds::template_unconfigured());
+        for resource in RESOURCES {
+            for version in ApiVersion::ALL {
+                if resource.properties(version).is_none() {
+                    continue;
+                }
+                for body in (resource.seeds)(version) {
+                    store.put(resource, version, resource.key_of(&body), body);
+                }
+            }
         }
-        store.insert_partner(ApiVersion::V1, seeds::partner_contoso_v1());
-        store.insert_partner(ApiVersion::Beta, seeds::partner_contoso_beta());
         store
     }
 
@@ -71,27 +77,30 @@ impl Store {
         f(&mut state)
     }
 
-    pub(crate) fn insert_partner(&self, version: ApiVersion, body: Value) {
-        let key = partner_key(&body);
-        self.with(|s| s.partners.insert((version, key), body));
+    pub(crate) fn put(
+        &self,
+        resource: &'static Resource,
+        version: ApiVersion,
+        key: String,
+        body: Value,
+    ) {
+        self.with(|s| s.bodies.insert((resource.path, version, key), body));
     }
 
-    pub(crate) fn remove_partner(&self, version: ApiVersion, tenant_id: &str) -> bool {
-        let key = tenant_id.to_ascii_lowercase();
-        self.with(|s| s.partners.remove(&(version, key)).is_some())
+    pub(crate) fn get(&self, resource: &Resource, version: ApiVersion, key: &str) -> Option<Value> {
+        self.with(|s| {
+            s.bodies
+                .get(&(resource.path, version, key.to_string()))
+                .cloned()
+        })
     }
 
-    pub(crate) fn partner(&self, version: ApiVersion, tenant_id: &str) -> Option<Value> {
-        let key = tenant_id.to_ascii_lowercase();
-        self.with(|s| s.partners.get(&(version, key)).cloned())
-    }
-
-    pub(crate) fn set_template(&self, version: ApiVersion, body: Value) {
-        self.with(|s| s.templates.insert(version, body));
-    }
-
-    pub(crate) fn template(&self, version: ApiVersion) -> Option<Value> {
-        self.with(|s| s.templates.get(&version).cloned())
+    pub(crate) fn remove(&self, resource: &Resource, version: ApiVersion, key: &str) -> bool {
+        self.with(|s| {
+            s.bodies
+                .remove(&(resource.path, version, key.to_string()))
+                .is_some()
+        })
     }
 
     pub(crate) fn push_faults(&self, fault: Fault, times: usize) {
@@ -120,14 +129,5 @@ impl Store {
 
     pub(crate) fn clear_requests(&self) {
         self.with(|s| s.requests.clear());
-    }
-}
-
-/// Tenant IDs are GUIDs, which Graph compares case-insensitively. A non-string
-/// `tenantId` is keyed by its JSON text so tests can still serve such bodies.
-fn partner_key(body: &Value) -> String {
-    match &body["tenantId"] {
-        Value::String(id) => id.to_ascii_lowercase(),
-        other => other.to_string(),
     }
 }
