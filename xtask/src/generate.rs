@@ -379,26 +379,16 @@ fn open_enum(name: &str, key: &str, members: &[String]) -> Result<String> {
     ))
 }
 
-/// `unknownFutureValue` → `UnknownFutureValue`, `office-365` → `Office365`.
+/// `unknownFutureValue` → `UnknownFutureValue`, `office-365` → `Office365`: heck's
+/// PascalCase, as typify names variants, made a valid identifier.
 pub(crate) fn variant_name(member: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in member.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
+    use heck::ToPascalCase;
+    let out = member.to_pascal_case();
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'V');
+        format!("V{out}")
+    } else {
+        out
     }
-    out
 }
 
 /// The schema of every `style: form, explode: false` array query parameter, with its item

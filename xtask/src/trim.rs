@@ -916,19 +916,15 @@ fn same_closure(key: &str, a: &VersionPart, b: &VersionPart) -> bool {
 /// `microsoft.graph.ODataErrors.ODataError` → `ODataError`; a derived `$select` enum gets
 /// `Property` appended.
 pub(crate) fn short_name(key: &str) -> String {
+    use heck::ToPascalCase;
     let (base, suffix) = match key.strip_suffix(PROPERTY_KEY_SUFFIX) {
         Some(resource) => (resource, "Property"),
         None => (key, ""),
     };
     let last = base.rsplit('.').next().unwrap_or(base);
-    let mut chars = last.chars();
-    let upper: String = chars
-        .next()
-        .map(|c| c.to_ascii_uppercase())
-        .into_iter()
-        .chain(chars)
-        .collect();
-    format!("{upper}{suffix}")
+    // typify names a type by heck's PascalCase of its schema name (`B2BSetting` becomes
+    // `B2bSetting`); naming the schema so already keeps the two the same.
+    format!("{}{suffix}", last.to_pascal_case())
 }
 
 fn rename_operation_refs(op: &mut Operation, version: Version, names: &Names) {
