@@ -36,6 +36,21 @@ const PARTNER_BETA: &[&str] = &[
     "deletedDateTime",
 ];
 const TEMPLATE: &[&str] = &["id", "templateApplicationLevel", "userSyncInbound"];
+const DEFAULT: &[&str] = &[
+    "id",
+    "isServiceDefault",
+    "inboundTrust",
+    "b2bCollaborationInbound",
+    "b2bCollaborationOutbound",
+    "b2bDirectConnectInbound",
+    "b2bDirectConnectOutbound",
+    "automaticUserConsentSettings",
+    "tenantRestrictions",
+    "invitationRedemptionIdentityProviderConfiguration",
+    "appServiceConnectInbound",
+    "m365CollaborationInbound",
+    "m365CollaborationOutbound",
+];
 
 /// A partner's identity synchronization policy.
 pub const PARTNER_SYNC: &str =
@@ -64,6 +79,14 @@ pub static RESOURCES: &[Resource] = &[
         methods: &["GET"],
         key_property: None,
         seeds: seeds::templates,
+    },
+    Resource {
+        path: "/policies/crossTenantAccessPolicy/default",
+        type_name: "microsoft.graph.crossTenantAccessPolicyConfigurationDefault",
+        versions: &[(ApiVersion::V1, DEFAULT), (ApiVersion::Beta, DEFAULT)],
+        methods: &["GET"],
+        key_property: None,
+        seeds: seeds::default_policies,
     },
 ];
 

@@ -92,6 +92,35 @@ pub fn template_configured() -> Value {
     })
 }
 
+/// The tenant's default cross-tenant access settings as Microsoft ships them
+/// (`isServiceDefault`: not customized): everyone allowed in and out for B2B collaboration,
+/// B2B direct connect blocked both ways, no trust of other tenants' MFA or devices.
+pub fn default_policy() -> Value {
+    let everyone = |target: &str, target_type: &str, access: &str| {
+        let targets = json!([{ "target": target, "targetType": target_type }]);
+        json!({ "accessType": access, "targets": targets })
+    };
+    let setting = |access: &str| {
+        json!({
+            "usersAndGroups": everyone("AllUsers", "user", access),
+            "applications": everyone("AllApplications", "application", access),
+        })
+    };
+    json!({
+        "isServiceDefault": true,
+        "inboundTrust": {
+            "isMfaAccepted": false,
+            "isCompliantDeviceAccepted": false,
+            "isHybridAzureADJoinedDeviceAccepted": false
+        },
+        "b2bCollaborationInbound": setting("allowed"),
+        "b2bCollaborationOutbound": setting("allowed"),
+        "b2bDirectConnectInbound": setting("blocked"),
+        "b2bDirectConnectOutbound": setting("blocked"),
+        "automaticUserConsentSettings": { "inboundAllowed": false, "outboundAllowed": false }
+    })
+}
+
 /// The partners each version starts with.
 pub fn partners(version: ApiVersion) -> Vec<Value> {
     let contoso = match version {
@@ -104,4 +133,9 @@ pub fn partners(version: ApiVersion) -> Vec<Value> {
 /// The template each version starts with: unconfigured.
 pub fn templates(_: ApiVersion) -> Vec<Value> {
     vec![template_unconfigured()]
+}
+
+/// The default policy each version starts with.
+pub fn default_policies(_: ApiVersion) -> Vec<Value> {
+    vec![default_policy()]
 }
