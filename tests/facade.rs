@@ -965,3 +965,133 @@ async fn the_seed_policies_read_well() -> TestResult {
     insta::assert_snapshot!("facade_display", lines.join("\n"));
     Ok(())
 }
+
+// -------------------------------------------------------------------------------------------
+// What every request offers
+// -------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_request_can_be_awaited_as_it_is() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let partner =
+        tokio::time::timeout(STEP, client_for(&mock)?.partner_identity_sync(fabrikam()?)).await??;
+    assert_eq!(partner.display_name.as_deref(), Some("Fabrikam"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_cloned_request_sends_the_same_call_again() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let request = client_for(&mock)?
+        .partner_identity_sync(fabrikam()?)
+        .select([v1::PartnerField::TenantId]);
+    let again = request.clone();
+    within(request.send()).await?;
+    within(again.send()).await?;
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        (&requests[0].path, &requests[0].query),
+        (&requests[1].path, &requests[1].query)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn send_with_response_returns_the_ids_of_the_success() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let response = within(
+        client_for(&mock)?
+            .mto_identity_sync_template()
+            .send_with_response(),
+    )
+    .await?;
+    assert_eq!(response.info.status.as_u16(), 200);
+    assert!(response.info.request_id.is_some() && response.info.date.is_some());
+    let sent = mock
+        .requests()
+        .last()
+        .and_then(|r| header(r, "client-request-id"));
+    assert_eq!(response.info.client_request_id, sent);
+    assert!(response.body.id.is_some());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_callers_client_request_id_is_sent_on_every_attempt() -> TestResult {
+    let mock = MockGraph::start().await?;
+    mock.push_fault(Fault::GatewayTimeout);
+    let id = crosstenant::Uuid::parse_str("7d9f2c1e-5a3b-4c8d-9e0f-112233445566")?;
+    within(
+        client_for(&mock)?
+            .partner_identity_sync(fabrikam()?)
+            .client_request_id(id)
+            .send(),
+    )
+    .await?;
+    let sent: Vec<_> = mock
+        .requests()
+        .iter()
+        .filter_map(|r| header(r, "client-request-id"))
+        .collect();
+    assert_eq!(sent, [id.to_string(), id.to_string()]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_per_call_timeout_overrides_the_clients() -> TestResult {
+    let mock = MockGraph::start().await?;
+    mock.push_fault(Fault::Delay(Duration::from_secs(3)));
+    let client = builder_for(&mock)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let call = client
+        .partner_identity_sync(fabrikam()?)
+        .timeout(Duration::from_millis(200));
+    let err = failure(call.send()).await?;
+    assert!(
+        matches!(err, Error::Timeout { after, attempts: 1, .. } if after == Duration::from_millis(200)),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_callers_own_http_client_carries_the_calls() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("my-own-client/1")
+        .build()?;
+    let client = builder_for(&mock).http_client(http).build()?;
+    within(client.partner_identity_sync(fabrikam()?).send()).await?;
+    let request = mock.requests().last().cloned().ok_or("no request")?;
+    assert_eq!(
+        header(&request, "user-agent").as_deref(),
+        Some("my-own-client/1")
+    );
+    assert!(header(&request, "authorization").is_some_and(|a| a.starts_with("Bearer ")));
+    // The SDK's own timeout still applies to each request.
+    mock.push_fault(Fault::Delay(Duration::from_secs(3)));
+    let slow = builder_for(&mock)
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(200))
+        .build()?;
+    let err = failure(slow.partner_identity_sync(fabrikam()?).send()).await?;
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_version_is_refused_before_any_call() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let err = Client::builder()
+        .credential(StaticToken::new(TEST_TOKEN))
+        .base_url(format!("{}/v1.0", mock.base_url()))
+        .build()
+        .err()
+        .ok_or("a base URL ending in /v1.0 must be refused")?;
+    assert!(err.to_string().contains("client.beta()"), "{err}");
+    assert!(mock.requests().is_empty());
+    Ok(())
+}

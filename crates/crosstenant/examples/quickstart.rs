@@ -52,16 +52,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let partner: TenantId = env::var("PARTNER_TENANT_ID")
         .map_err(|_| "set PARTNER_TENANT_ID to the partner tenant's id (a GUID)")?
         .parse()?;
-    let cloud = match env::var("GRAPH_CLOUD").as_deref() {
-        Err(_) | Ok("global") => Cloud::Global,
-        Ok("usgov-l4") => Cloud::UsGovernmentL4,
-        Ok("usgov-l5") => Cloud::UsGovernmentL5,
-        Ok("china") => Cloud::China,
-        Ok(other) => {
-            return Err(
-                format!("GRAPH_CLOUD={other}: use global, usgov-l4, usgov-l5 or china").into(),
-            );
-        }
+    let cloud: Cloud = match env::var("GRAPH_CLOUD") {
+        Ok(name) => name.parse().map_err(|e| format!("GRAPH_CLOUD: {e}"))?,
+        Err(_) => Cloud::Global,
     };
     let client = Client::builder()
         .cloud(cloud)
@@ -87,9 +80,9 @@ async fn show<V: ApiVersion>(
     partner: TenantId,
 ) -> Result<(), crosstenant::Error> {
     println!("Graph {}", client.api_version());
-    let policy = client.partner_identity_sync(partner).send().await?;
+    let policy = client.partner_identity_sync(partner).await?;
     println!("  partner:  {policy}");
-    match client.mto_identity_sync_template().send().await {
+    match client.mto_identity_sync_template().await {
         Ok(template) => println!("  template: {template}"),
         // The template exists in the global service only; say so instead of failing.
         Err(e @ crosstenant::Error::UnsupportedInCloud { .. }) => println!("  template: {e}"),

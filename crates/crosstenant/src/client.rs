@@ -145,6 +145,7 @@ pub struct ClientBuilder<V: ApiVersion = V1> {
     connect_timeout: Duration,
     user_agent_suffix: Option<String>,
     max_response_bytes: usize,
+    http_client: Option<reqwest::Client>,
     version: PhantomData<V>,
 }
 
@@ -159,6 +160,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             user_agent_suffix: None,
             max_response_bytes: crosstenant_api::hooks::DEFAULT_MAX_BODY_BYTES,
+            http_client: None,
             version: PhantomData,
         }
     }
@@ -173,6 +175,7 @@ impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
             .field("credential", &self.credential)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("own_http_client", &self.http_client.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -195,6 +198,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
             connect_timeout: self.connect_timeout,
             user_agent_suffix: self.user_agent_suffix,
             max_response_bytes: self.max_response_bytes,
+            http_client: self.http_client,
             version: PhantomData,
         }
     }
@@ -250,6 +254,34 @@ impl<V: ApiVersion> ClientBuilder<V> {
         self
     }
 
+    /// Sends through your own `reqwest::Client` (reqwest 0.13): for a proxy, a custom CA, or a
+    /// connection pool you share.
+    ///
+    /// The SDK still sets each request's headers (token, `client-request-id`), its timeout
+    /// ([`timeout`](Self::timeout)), retries, and the response size limit. It no longer
+    /// controls what the `reqwest::Client` decides: TLS and certificate checks, proxies, the
+    /// connect timeout (so [`connect_timeout`](Self::connect_timeout) is not used), the
+    /// `User-Agent` (nor [`user_agent_suffix`](Self::user_agent_suffix)), logging, and
+    /// **redirects**: reqwest follows up to 10 by default, keeping the token on same-host
+    /// redirects; build yours with `.redirect(reqwest::redirect::Policy::none())` so that a
+    /// redirect is reported as [`Error::Redirect`] and the token goes nowhere else.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = crosstenant::Client::builder()
+    ///     .credential(crosstenant::StaticToken::new("eyJ0eXAi..."))
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client<V>, Error> {
         let credential = self.credential.ok_or_else(|| Error::InvalidArgument {
@@ -268,17 +300,23 @@ impl<V: ApiVersion> ClientBuilder<V> {
             what: "user agent suffix",
             why: "it has characters an HTTP header cannot carry".into(),
         })?;
-        let http = with_tls(reqwest::Client::builder(), &base_url)?
-            .user_agent(user_agent)
-            // A redirect could carry the token to another host; Graph does not redirect these calls.
-            .redirect(redirect::Policy::none())
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| Error::InvalidArgument {
-                what: "HTTP client",
-                why: e.to_string(),
-            })?;
+        checked_timeout("timeout", self.timeout)?;
+        checked_timeout("connect timeout", self.connect_timeout)?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => with_tls(reqwest::Client::builder(), &base_url)?
+                .user_agent(user_agent)
+                // A redirect could carry the token to another host; Graph does not redirect
+                // these calls.
+                .redirect(redirect::Policy::none())
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::InvalidArgument {
+                    what: "HTTP client",
+                    why: e.to_string(),
+                })?,
+        };
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
@@ -351,8 +389,25 @@ fn with_tls(
     Ok(builder)
 }
 
+/// The longest timeout a client accepts: a call that may hang for longer is a mistake.
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+fn checked_timeout(what: &'static str, timeout: Duration) -> Result<(), Error> {
+    if timeout.is_zero() || timeout > MAX_TIMEOUT {
+        return Err(Error::InvalidArgument {
+            what,
+            why: format!(
+                "{timeout:?} is not a usable timeout; give one above zero and at most an hour \
+                 (the default is 30 s for a call, 10 s to connect)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A custom base URL: absolute, no credentials, query or fragment; `https`, or `http` on
-/// loopback only (a token must never cross a network in clear text).
+/// loopback only (a token must never cross a network in clear text); Graph's root, not a
+/// version under it.
 fn checked_base_url(raw: &str) -> Result<String, Error> {
     let invalid = |why: String| Error::InvalidArgument {
         what: "base URL",
@@ -383,6 +438,18 @@ fn checked_base_url(raw: &str) -> Result<String, Error> {
             )));
         }
         other => return Err(invalid(format!("{raw:?} has scheme {other}; use https"))),
+    }
+    let last = url
+        .path_segments()
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()));
+    if let Some(version) =
+        last.filter(|s| s.eq_ignore_ascii_case("v1.0") || s.eq_ignore_ascii_case("beta"))
+    {
+        return Err(invalid(format!(
+            "{raw:?} ends in the API version {version}; give Graph's root (such as \
+             https://graph.microsoft.com): the client adds the version itself, v1.0 by default, \
+             beta with .api_version(Beta) or client.beta()"
+        )));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -432,6 +499,48 @@ mod tests {
                 .unwrap_or_default();
             assert!(err.contains(why), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_base_url_ending_in_a_version_says_how_to_choose_the_version() {
+        for bad in [
+            "https://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com/beta/",
+            "http://127.0.0.1:8080/V1.0",
+            "https://proxy.example.com/graph/beta",
+        ] {
+            let err = checked_base_url(bad)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                err.contains("ends in the API version") && err.contains("client.beta()"),
+                "{bad}: {err}"
+            );
+        }
+        assert!(checked_base_url("https://proxy.example.com/beta-graph").is_ok());
+    }
+
+    #[test]
+    fn a_zero_or_absurd_timeout_is_refused_at_build() {
+        let builder = || Client::builder().credential(crate::StaticToken::new("t"));
+        for (build, what) in [
+            (builder().timeout(Duration::ZERO).build(), "timeout"),
+            (
+                builder().timeout(Duration::from_secs(86_400)).build(),
+                "timeout",
+            ),
+            (
+                builder().connect_timeout(Duration::ZERO).build(),
+                "connect timeout",
+            ),
+        ] {
+            assert!(
+                matches!(&build, Err(Error::InvalidArgument { what: w, .. }) if *w == what),
+                "{build:?}"
+            );
+        }
+        assert!(builder().timeout(Duration::from_secs(3600)).build().is_ok());
     }
 
     #[test]
