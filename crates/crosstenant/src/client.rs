@@ -311,6 +311,9 @@ impl<V: ApiVersion> ClientBuilder<V> {
                 .redirect(redirect::Policy::none())
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
+                // Azure's front doors drop connections idle for about 4 minutes; closing ours
+                // well before that keeps requests off connections the server is closing.
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
                 .build()
                 .map_err(|e| Error::InvalidArgument {
                     what: "HTTP client",
@@ -388,6 +391,10 @@ fn with_tls(
     }
     Ok(builder)
 }
+
+/// How long an idle pooled connection is kept (reqwest's default, stated: well under the
+/// ~4 minutes after which Azure closes idle connections).
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// The longest timeout a client accepts: a call that may hang for longer is a mistake.
 const MAX_TIMEOUT: Duration = Duration::from_secs(3600);

@@ -304,16 +304,39 @@ impl ResponseInfo {
 }
 
 fn transport(attempts: u32, response: Option<&ResponseInfo>, source: &reqwest::Error) -> String {
+    let cause = causes(source);
     match response {
         Some(info) => format!(
-            "the {} response broke off after {attempts} attempt(s): {source} ({}); retry later",
+            "the {} response broke off after {attempts} attempt(s): {cause} ({}); retry later",
             info.status,
             info.ids()
         ),
+        None if source.is_connect() => format!(
+            "could not reach Graph after {attempts} attempt(s): {cause}; check the network, proxy and base URL"
+        ),
+        // The request went out on a connection that then closed (often an idle pooled one
+        // that Azure's front door was closing at that moment).
         None => format!(
-            "could not reach Graph after {attempts} attempt(s): {source}; check the network, proxy and base URL"
+            "the connection closed before Graph answered, after {attempts} attempt(s): {cause}; \
+             Graph may have received the request, so for a change read the resource before \
+             trying it again"
         ),
     }
+}
+
+/// An error and the errors under it: `error sending request …: connection closed …`.
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        next = cause.source();
+    }
+    text
 }
 
 fn too_large(limit: usize, declared: Option<u64>) -> String {
@@ -408,13 +431,29 @@ impl Error {
     }
 
     /// Whether trying the same call again later may succeed: throttling (429), a busy or
-    /// unreachable service (503, 504) or a failed connection.
+    /// unreachable service (503, 504), or a connection that failed or broke off.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Transport { source, .. } if source.is_connect() => true,
+            Error::Transport { .. } => true,
             other => other
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504)),
+        }
+    }
+
+    /// Whether Graph cannot have acted on the request: it answered 429 or 503 (refused before
+    /// acting), or the connection never opened. Only such a failure of a request that is not
+    /// idempotent (a POST action) is retried.
+    pub(crate) fn graph_cannot_have_acted(&self) -> bool {
+        match self {
+            Error::Transport {
+                source,
+                response: None,
+                ..
+            } => source.is_connect(),
+            other => other
+                .status()
+                .is_some_and(|s| matches!(s.as_u16(), 429 | 503)),
         }
     }
 }

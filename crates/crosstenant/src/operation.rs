@@ -97,6 +97,12 @@ pub struct OperationInfo {
 }
 
 impl OperationInfo {
+    /// Whether sending it twice has the effect of sending it once: every method but POST
+    /// (Graph's actions).
+    pub fn idempotent(&self) -> bool {
+        self.method != "POST"
+    }
+
     pub(crate) fn available_in(&self, cloud: Cloud) -> bool {
         self.clouds.contains(&cloud)
     }

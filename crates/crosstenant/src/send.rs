@@ -114,7 +114,9 @@ impl<V: ApiVersion> Client<V> {
                     tracing::debug!(error = %error, "token refused; retrying with a new one");
                     continue;
                 }
-                let retry_in = if error.is_transient() {
+                // A POST action is repeated only where Graph cannot have acted on it.
+                let may_repeat = op.idempotent() || error.graph_cannot_have_acted();
+                let retry_in = if error.is_transient() && may_repeat {
                     shared
                         .retry
                         .delay(attempts - 1, error.retry_after(), started.elapsed())

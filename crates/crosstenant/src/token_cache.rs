@@ -278,11 +278,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_token_living_under_ten_minutes_is_refreshed_halfway() -> Result<(), Error> {
-        // Ten minutes is twice the margin: refreshing 5 min early would leave it no life.
-        let credential = ScriptedCredential::new([Answer::Token(10 * 60 * SECOND)]);
+        // Eight minutes is under twice the margin: refreshing 5 min early would leave it little.
+        let credential = ScriptedCredential::new([Answer::Token(8 * 60 * SECOND)]);
         let cache = cache(&credential);
         cache.authorization().await?;
-        advance(5 * 60 * SECOND - SECOND).await;
+        advance(4 * 60 * SECOND - SECOND).await;
         cache.authorization().await?;
         assert_eq!(credential.calls(), 1);
         advance(SECOND).await;
