@@ -17,7 +17,7 @@ use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent, Referen
 
 use crate::generate::{ODATA_ERROR_KEY, Schemas, generated_header, index, rust_path, variant_name};
 use crate::operations::{CloudName, Method, OperationSpec, Operations, Version};
-use crate::trim::{PROPERTY_KEY_SUFFIX, collect_refs, short_name};
+use crate::trim::{EXPAND_KEY_SUFFIX, PROPERTY_KEY_SUFFIX, collect_refs, short_name, split_key};
 
 const SCHEMA_REF: &str = "#/components/schemas/";
 
@@ -37,13 +37,7 @@ pub(crate) fn generate(spec_text: &str, operations_text: &str, ops: &Operations)
         markers.push_str(&marker(key, op)?);
         supports.push_str(&supports_impls(key, op, &versions)?);
         methods.push_str(&client_method(key, op, &versions)?);
-        if versions.len() == Version::ALL.len() {
-            let marker = type_name(key);
-            common.push(format!("Supports<{marker}>"));
-            if versions.iter().all(|v| v.select.is_some()) {
-                common.push(format!("Select<{marker}>"));
-            }
-        }
+        common.extend(common_bounds(key, &versions));
     }
     let common = if common.is_empty() {
         String::new()
@@ -88,7 +82,7 @@ pub(crate) fn generate(spec_text: &str, operations_text: &str, ops: &Operations)
         #[allow(unused_imports)]
         use crate::error::{{GraphErrorBody, with_graph_error_body}};
         #[allow(unused_imports)]
-        use crate::operation::{{ApiResult, Operation, OperationInfo, Query, Select, Supports, private::Sealed}};
+        use crate::operation::{{ApiResult, Expand, Filter, Operation, OperationInfo, Paged, Query, Select, Supports, Top, private::Sealed}};
         #[allow(unused_imports)]
         use crate::{{ApiVersion, Beta, Client, Cloud, Request, TenantId, V1}};
 
@@ -134,10 +128,44 @@ struct VersionOp {
     version: Version,
     /// The generated client's method.
     operation_id: String,
-    /// The success body's schema name, if it has one.
-    output: Option<String>,
+    /// What a success returns.
+    output: Output,
     /// The `$select` item schema name, if it keeps `$select`.
     select: Option<String>,
+    /// The `$expand` item schema name, if it keeps `$expand`.
+    expand: Option<String>,
+    /// Whether it keeps `$filter` and `$top`.
+    filter: bool,
+    top: bool,
+    /// The request body's schema name, if it takes one.
+    body: Option<String>,
+    /// For a collection: the item schema name.
+    page_item: Option<String>,
+    /// Graph's error body schema name in this version.
+    error: String,
+}
+
+/// What a success returns.
+#[derive(Debug)]
+enum Output {
+    /// No body.
+    Nothing,
+    /// This model.
+    Model(String),
+    /// This model, or nothing (a write Graph may answer with 204).
+    Optional(String),
+}
+
+impl Output {
+    fn rust(&self) -> String {
+        match self {
+            Output::Nothing => "()".into(),
+            Output::Model(name) => format!("crosstenant_api::types::{name}"),
+            Output::Optional(name) => {
+                format!("::std::option::Option<crosstenant_api::types::{name}>")
+            }
+        }
+    }
 }
 
 /// The operation's path parameters: `(name in the path, Rust argument, Rust type)`.
@@ -207,37 +235,78 @@ fn op_versions(
         if operation_id != format!("{key}_{}", version.op_suffix()) {
             bail!("{method} {path} is {operation_id} in the spec: run `cargo xtask trim`");
         }
-        let select = select_item(operation)?;
-        if select.is_some() != op.query.iter().any(|q| q == "$select") {
-            bail!("$select in the spec and in operations.toml disagree: run `cargo xtask trim`");
+        let select = list_item(operation, "$select")?;
+        let expand = list_item(operation, "$expand")?;
+        for (name, kept) in [("$select", select.is_some()), ("$expand", expand.is_some())] {
+            if kept != op.query.iter().any(|q| q == name) {
+                bail!("{name} in the spec and in operations.toml disagree: run `cargo xtask trim`");
+            }
         }
-        let output = success_schema(operation);
-        if let Some(output) = &output
-            && !schemas.contains_key(output)
+        let output = success_output(operation);
+        if let Output::Model(name) | Output::Optional(name) = &output
+            && !schemas.contains_key(name)
         {
-            bail!("{method} {path} returns {output}, which the spec does not define");
+            bail!("{method} {path} returns {name}, which the spec does not define");
         }
+        let page_item = match &output {
+            Output::Model(name) => collection_item(spec, name),
+            _ => None,
+        };
+        let error = schema_ref(
+            operation
+                .responses
+                .default
+                .as_ref()
+                .and_then(|r| match r {
+                    ReferenceOr::Item(r) => r.content.get("application/json"),
+                    ReferenceOr::Reference { .. } => None,
+                })
+                .and_then(|m| m.schema.as_ref()),
+        )
+        .with_context(|| format!("{method} {path} has no Graph error body"))?;
+        let body = schema_ref(
+            operation
+                .request_body
+                .as_ref()
+                .and_then(|b| match b {
+                    ReferenceOr::Item(b) => b.content.get("application/json"),
+                    ReferenceOr::Reference { .. } => None,
+                })
+                .and_then(|m| m.schema.as_ref()),
+        );
+        let has = |name: &str| {
+            operation.parameters.iter().any(|p| {
+                matches!(p, ReferenceOr::Item(Parameter::Query { parameter_data, .. }) if parameter_data.name == name)
+            })
+        };
         out.push(VersionOp {
             version,
             operation_id,
             output,
             select,
+            expand,
+            filter: has("$filter"),
+            top: has("$top"),
+            body,
+            page_item,
+            error,
         });
     }
     Ok(out)
 }
 
-fn select_item(operation: &Operation) -> Result<Option<String>> {
+/// The schema name of the items of a comma-separated list parameter (`$select`, `$expand`).
+fn list_item(operation: &Operation, name: &str) -> Result<Option<String>> {
     for param in &operation.parameters {
         let ReferenceOr::Item(Parameter::Query { parameter_data, .. }) = param else {
             continue;
         };
-        if parameter_data.name != "$select" {
+        if parameter_data.name != name {
             continue;
         }
         let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &parameter_data.format
         else {
-            bail!("$select has no inline list schema");
+            bail!("{name} has no inline list schema");
         };
         let mut refs = BTreeSet::new();
         collect_refs(schema, &mut refs);
@@ -245,17 +314,61 @@ fn select_item(operation: &Operation) -> Result<Option<String>> {
             .into_iter()
             .next()
             .map(Some)
-            .context("$select lists no named item schema");
+            .with_context(|| format!("{name} lists no named item schema"));
     }
     Ok(None)
 }
 
-fn success_schema(operation: &Operation) -> Option<String> {
-    let ReferenceOr::Item(response) = operation.responses.responses.get(&StatusCode::Range(2))?
-    else {
+fn success_output(operation: &Operation) -> Output {
+    let schema = match operation.responses.responses.get(&StatusCode::Range(2)) {
+        Some(ReferenceOr::Item(response)) => response
+            .content
+            .get("application/json")
+            .and_then(|m| m.schema.as_ref()),
+        _ => None,
+    };
+    match schema {
+        None => Output::Nothing,
+        Some(ReferenceOr::Reference { .. }) => {
+            schema_ref(schema).map_or(Output::Nothing, Output::Model)
+        }
+        // `allOf: [$ref]` + nullable: the trim's optional success body of a write.
+        Some(ReferenceOr::Item(item)) => match &item.schema_kind {
+            openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                let inner = all_of.first();
+                schema_ref(inner).map_or(Output::Nothing, Output::Optional)
+            }
+            _ => Output::Nothing,
+        },
+    }
+}
+
+fn schema_ref(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<String> {
+    match schema? {
+        ReferenceOr::Reference { reference } => {
+            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
+        }
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+/// The item schema of a collection response (`value: [$ref]` beside `@odata.nextLink`).
+fn collection_item(spec: &OpenAPI, name: &str) -> Option<String> {
+    let schema = spec.components.as_ref()?.schemas.get(name)?;
+    let ReferenceOr::Item(schema) = schema else {
         return None;
     };
-    match response.content.get("application/json")?.schema.as_ref()? {
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    object.properties.get("@odata.nextLink")?;
+    let ReferenceOr::Item(value) = object.properties.get("value")? else {
+        return None;
+    };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &value.schema_kind else {
+        return None;
+    };
+    match array.items.as_ref()? {
         ReferenceOr::Reference { reference } => {
             reference.strip_prefix(SCHEMA_REF).map(str::to_string)
         }
@@ -309,7 +422,8 @@ fn marker(key: &str, op: &OperationSpec) -> Result<String> {
     ))
 }
 
-/// `impl Supports<X> for V1 { … }` (and `Select`) for each version the operation has.
+/// `impl Supports<X> for V1 { … }` (and the query option and paging traits) for each version
+/// the operation has.
 fn supports_impls(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Result<String> {
     let marker = type_name(key);
     let (_, template) = op.method_and_path()?;
@@ -330,43 +444,134 @@ fn supports_impls(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resu
     let mut out = String::new();
     for v in versions {
         let version_type = version_type(v.version);
-        let output = match &v.output {
-            Some(name) => format!("crosstenant_api::types::{name}"),
+        let named = |item: &Option<String>| match item {
+            Some(item) => format!("crosstenant_api::types::{item}"),
+            None => "crate::operation::NoField".to_string(),
+        };
+        let (field, expand) = (named(&v.select), named(&v.expand));
+        let body_type = match &v.body {
+            Some(name) => format!("crosstenant_api::writes::{name}"),
             None => "()".into(),
         };
-        let (field, query_name, select) = match &v.select {
-            Some(item) => (
-                format!("crosstenant_api::types::{item}"),
-                "query",
-                ".select(query.select())",
-            ),
-            None => ("crate::operation::NoField".to_string(), "_query", ""),
-        };
+        let uses_query = v.select.is_some() || v.expand.is_some() || v.filter || v.top;
+        let query_name = if uses_query { "query" } else { "_query" };
+        let body_name = if v.body.is_some() { "body" } else { "_body" };
+        let mut call = format!("api.{}(){to_builder}", v.operation_id);
+        if v.body.is_some() {
+            call.push_str(".body(body.clone())");
+        }
+        if v.select.is_some() {
+            call.push_str(".select(query.select())");
+        }
+        if v.expand.is_some() {
+            call.push_str(".expand(query.expand())");
+        }
+        let mut options = String::new();
+        if v.filter {
+            options.push_str(
+                "if let Some(filter) = &query.filter { call = call.filter(filter.clone()); }\n",
+            );
+        }
+        if v.top {
+            options.push_str("if let Some(top) = query.top { call = call.top(u64::from(top)); }\n");
+        }
+        let mutable = if options.is_empty() { "" } else { "mut " };
         write!(
             out,
             "impl Supports<operations::{marker}> for {version_type} {{
                 type Output = {output};
                 type Field = {field};
+                type Expand = {expand};
+                type Body = {body_type};
                 fn attempt<'a>(
-                    api: &'a crosstenant_api::Client,
+                    api: crosstenant_api::Client,
                     {args_name}: &'a <operations::{marker} as Operation>::Args,
-                    {query_name}: &'a Query<Self::Field>,
+                    {body_name}: &'a Self::Body,
+                    {query_name}: &'a Query<Self::Field, Self::Expand>,
                 ) -> impl Future<Output = ApiResult<Self::Output>> + Send + 'a {{
-                    let call = api.{operation_id}(){to_builder}{select};
-                    async move {{ call.send().await.map_err(with_graph_error_body) }}
+                    async move {{
+                        let {mutable}call = {call};
+                        {options}
+                        call.send().await.map_err(with_graph_error_body)
+                    }}
                 }}
             }}
             ",
-            operation_id = v.operation_id,
+            output = v.output.rust(),
         )?;
-        if v.select.is_some() {
-            writeln!(
+        for (trait_name, has) in [
+            ("Select", v.select.is_some()),
+            ("Expand", v.expand.is_some()),
+            ("Filter", v.filter),
+            ("Top", v.top),
+        ] {
+            if has {
+                writeln!(
+                    out,
+                    "impl {trait_name}<operations::{marker}> for {version_type} {{}}"
+                )?;
+            }
+        }
+        if let Some(item) = &v.page_item {
+            write!(
                 out,
-                "impl Select<operations::{marker}> for {version_type} {{}}"
+                "impl Paged<operations::{marker}> for {version_type} {{
+                    type Item = crosstenant_api::types::{item};
+                    fn into_page(output: Self::Output) -> (Vec<Self::Item>, Option<String>) {{
+                        (output.value, output.odata_next_link)
+                    }}
+                    fn follow<'a>(
+                        api: crosstenant_api::Client,
+                        link: &'a str,
+                    ) -> impl Future<Output = ApiResult<Self::Output>> + Send + 'a {{
+                        crate::send::follow::<Self::Output, crosstenant_api::types::{error}>(api, link)
+                    }}
+                }}
+                ",
+                error = v.error,
             )?;
         }
     }
     Ok(out)
+}
+
+/// The traits of `operations::Common` an operation adds: those every version has.
+fn common_bounds(key: &str, versions: &[VersionOp]) -> Vec<String> {
+    let marker = type_name(key);
+    if versions.len() != Version::ALL.len() {
+        return Vec::new();
+    }
+    // Stating that an operation takes no body lets generic code build its request with `()`.
+    // (And that a model it returns has the `Display` every model has, so generic code can
+    // print it.)
+    let mut associated = Vec::new();
+    if versions.iter().all(|v| v.body.is_none()) {
+        associated.push("Body = ()");
+    }
+    if versions
+        .iter()
+        .all(|v| matches!(v.output, Output::Model(_)))
+    {
+        associated.push("Output: ::std::fmt::Display");
+    }
+    let bound = if associated.is_empty() {
+        format!("Supports<{marker}>")
+    } else {
+        format!("Supports<{marker}, {}>", associated.join(", "))
+    };
+    let mut bounds = vec![bound];
+    for (name, all) in [
+        ("Select", versions.iter().all(|v| v.select.is_some())),
+        ("Expand", versions.iter().all(|v| v.expand.is_some())),
+        ("Filter", versions.iter().all(|v| v.filter)),
+        ("Top", versions.iter().all(|v| v.top)),
+        ("Paged", versions.iter().all(|v| v.page_item.is_some())),
+    ] {
+        if all {
+            bounds.push(format!("{name}<{marker}>"));
+        }
+    }
+    bounds
 }
 
 fn args_type(params: &[(String, String, &'static str)]) -> String {
@@ -394,7 +599,7 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
     let marker = type_name(key);
     let (method, template) = op.method_and_path()?;
     let params = path_params(template)?;
-    let signature: Vec<String> = params
+    let mut signature: Vec<String> = params
         .iter()
         .map(|(_, arg, ty)| format!("{arg}: {ty}"))
         .collect();
@@ -411,6 +616,19 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
         ),
     };
     let only: Vec<Version> = versions.iter().map(|v| v.version).collect();
+    let has_body = versions.iter().any(|v| v.body.is_some());
+    if has_body {
+        let body_type = if only.len() == 1 {
+            format!(
+                "<{} as Supports<operations::{marker}>>::Body",
+                version_type(only[0])
+            )
+        } else {
+            format!("<V as Supports<operations::{marker}>>::Body")
+        };
+        signature.push(format!("body: {body_type}"));
+    }
+    let body_value = if has_body { "body" } else { "()" };
     let version_names: Vec<&str> = only.iter().map(|v| v.segment()).collect();
     let clouds: Vec<&str> = op.clouds.iter().map(|c| cloud_name(*c)).collect();
     let needs = match (&op.permission, &op.role) {
@@ -425,11 +643,11 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
     } else {
         "crosstenant::Client"
     };
-    let example_args = params
-        .iter()
-        .map(|(_, arg, _)| arg.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut example_args: Vec<&str> = params.iter().map(|(_, arg, _)| arg.as_str()).collect();
+    if has_body {
+        example_args.push("Default::default()");
+    }
+    let example_args = example_args.join(", ");
     let example_parse: String = params
         .iter()
         .map(|(_, arg, _)| {
@@ -460,7 +678,7 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
             "impl Client<{version}> {{
                 {doc}
                 pub fn {key}(&self, {signature}) -> Request<operations::{marker}, {version}> {{
-                    Request::new(self.clone(), {args_value})
+                    Request::new(self.clone(), {args_value}, {body_value})
                 }}
             }}\n"
         )
@@ -469,7 +687,7 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
             "impl<V: ApiVersion> Client<V> {{
                 {doc}
                 pub fn {key}(&self, {signature}) -> Request<operations::{marker}, V> {{
-                    Request::new(self.clone(), {args_value})
+                    Request::new(self.clone(), {args_value}, {body_value})
                 }}
             }}\n"
         )
@@ -564,15 +782,19 @@ fn models_module(
         let Some(entry) = schemas.get(name) else {
             continue;
         };
-        let friendly = match entry.key.strip_suffix(PROPERTY_KEY_SUFFIX) {
-            Some(resource) => {
+        let friendly = match split_key(&entry.key) {
+            (resource, Some(PROPERTY_KEY_SUFFIX)) => {
                 let spec = ops.schemas.get(resource);
                 match spec.and_then(|s| s.field.clone()) {
                     Some(field) => field,
                     None => format!("{}Field", friendly_name(resource, ops)),
                 }
             }
-            None => friendly_name(&entry.key, ops),
+            (resource, Some(EXPAND_KEY_SUFFIX)) => {
+                format!("{}Expand", friendly_name(resource, ops))
+            }
+            (resource, Some(_)) => format!("{}Write", friendly_name(resource, ops)),
+            (key, None) => friendly_name(key, ops),
         };
         let path = rust_path(schemas, name, "crosstenant_api");
         let line = if path.rsplit("::").next() == Some(friendly.as_str()) {

@@ -30,7 +30,10 @@ use openapiv3::{
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest, Sha256};
 
-use crate::trim::{PROPERTY_KEY_SUFFIX, SCHEMA_KEY_EXTENSION, short_name};
+use crate::trim::{
+    EXPAND_KEY_SUFFIX, PROPERTY_KEY_SUFFIX, SCHEMA_KEY_EXTENSION, WRITE_KEY_SUFFIX, short_name,
+    split_key,
+};
 
 /// A hand-written type used instead of a generated one.
 pub(crate) struct Substitute {
@@ -83,10 +86,12 @@ pub(crate) struct SchemaEntry {
     pub(crate) shape: Shape,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub(crate) enum Shape {
     /// An object: its property names.
     Object(BTreeSet<String>),
+    /// A request body (a derived write schema): what may be sent of an object.
+    Write(openapiv3::ObjectType),
     /// A Graph enum: its members.
     Enum(Vec<String>),
     /// A Graph flags enum (`x-ms-enum-flags`): its members.
@@ -125,12 +130,15 @@ pub(crate) fn index(spec: &OpenAPI) -> Result<Schemas> {
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false);
         let shape = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if key.ends_with(WRITE_KEY_SUFFIX) => {
+                Shape::Write(o.clone())
+            }
             SchemaKind::Type(Type::Object(o)) => {
                 Shape::Object(o.properties.keys().cloned().collect())
             }
             SchemaKind::Type(Type::String(t)) if !t.enumeration.is_empty() => {
                 let members = t.enumeration.iter().flatten().cloned().collect();
-                if key.ends_with(PROPERTY_KEY_SUFFIX) {
+                if key.ends_with(PROPERTY_KEY_SUFFIX) || key.ends_with(EXPAND_KEY_SUFFIX) {
                     Shape::Select
                 } else if is_flags {
                     Shape::Flags(members)
@@ -151,13 +159,24 @@ pub(crate) fn rust_path(schemas: &Schemas, name: &str, krate: &str) -> String {
     let Some(entry) = schemas.get(name) else {
         return format!("{krate}::types::{name}");
     };
-    if let Some(s) = SUBSTITUTES.iter().find(|s| s.key == entry.key) {
+    // A substitute serves reads and writes alike (they are tri-state and open already).
+    if let Some(s) = substitute_of(&entry.key) {
         return s.rust.replacen("crate", krate, 1);
     }
     match entry.shape {
         Shape::Enum(_) => format!("{krate}::enums::{name}"),
+        Shape::Write(_) => format!("{krate}::writes::{name}"),
         _ => format!("{krate}::types::{name}"),
     }
+}
+
+/// The substitute of a schema key, or of the schema a write schema is derived from.
+fn substitute_of(key: &str) -> Option<&'static Substitute> {
+    let base = match split_key(key) {
+        (base, Some(WRITE_KEY_SUFFIX)) => base,
+        _ => key,
+    };
+    SUBSTITUTES.iter().find(|s| s.key == base)
 }
 
 /// Generates the client crate's `generated.rs` from the spec text.
@@ -174,13 +193,19 @@ pub(crate) fn generate(spec_text: &str) -> Result<String> {
         .with_hooks(HooksMode::Expected)
         .with_inner_type(tokens("::std::sync::Arc<crate::hooks::RequestContext>")?);
     for (name, entry) in &schemas {
-        if let Some(s) = SUBSTITUTES.iter().find(|s| s.key == entry.key) {
+        if let Some(s) = substitute_of(&entry.key) {
             settings.with_replacement(name, s.rust, s.impls.iter().cloned());
         } else if matches!(entry.shape, Shape::Enum(_)) {
             settings.with_replacement(
                 name,
                 rust_path(&schemas, name, "crate"),
                 [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+            );
+        } else if matches!(entry.shape, Shape::Write(_)) {
+            settings.with_replacement(
+                name,
+                rust_path(&schemas, name, "crate"),
+                [TypeImpl::Default].into_iter(),
             );
         }
     }
@@ -242,6 +267,7 @@ fn check_substitutes(schemas: &Schemas) -> Result<()> {
             let names: BTreeSet<String> = match &entry.shape {
                 Shape::Object(properties) => properties.clone(),
                 Shape::Enum(members) | Shape::Flags(members) => members.iter().cloned().collect(),
+                Shape::Write(object) => object.properties.keys().cloned().collect(),
                 _ => bail!("schema {} is neither an object nor a string enum", s.key),
             };
             let new: Vec<_> = names.difference(&covered).collect();
@@ -292,13 +318,18 @@ fn version_of_name(name: &str) -> &'static str {
 /// The code generated beside progenitor's: the open enums, and a `Display` for each model.
 fn extras(schemas: &Schemas) -> Result<String> {
     let mut enums = String::new();
+    let mut writes = String::new();
     let mut summaries = String::new();
     for (name, entry) in schemas {
-        if SUBSTITUTES.iter().any(|s| s.key == entry.key) {
+        if substitute_of(&entry.key).is_some() {
             continue;
         }
         match &entry.shape {
             Shape::Enum(members) => enums.push_str(&open_enum(name, &entry.key, members)?),
+            Shape::Write(object) => writes.push_str(
+                &write_struct(name, &entry.key, object, schemas)
+                    .with_context(|| format!("the write model {name}"))?,
+            ),
             Shape::Object(_) | Shape::Other => {
                 let key = &entry.key;
                 write!(
@@ -317,8 +348,94 @@ fn extras(schemas: &Schemas) -> Result<String> {
         "/// Graph's enums, open: known members are variants, and a member newer than this SDK
         /// is kept by name in `Other` and written back exactly as it came.
         pub mod enums {{ {enums} }}
+        /// What requests send: each property absent (left as it is, the default), `null`
+        /// (cleared) or a value (set); read-only properties are not here.
+        pub mod writes {{ {writes} }}
         {summaries}"
     ))
+}
+
+/// A request body model: every property a `Nullable`, skipped when absent.
+fn write_struct(
+    name: &str,
+    key: &str,
+    object: &openapiv3::ObjectType,
+    schemas: &Schemas,
+) -> Result<String> {
+    use heck::ToSnakeCase;
+    let mut fields = String::new();
+    for (property, schema) in &object.properties {
+        let field = property
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+            .to_snake_case();
+        let field = if syn::parse_str::<syn::Ident>(&field).is_ok() {
+            field
+        } else {
+            format!("{field}_")
+        };
+        let rust = write_type(schema, schemas).with_context(|| format!("property {property}"))?;
+        write!(
+            fields,
+            "/// `{property}`: absent leaves it as it is, `Null` clears it.
+            #[serde(rename = {property:?}, default, skip_serializing_if = \"crate::Nullable::is_absent\")]
+            pub {field}: crate::Nullable<{rust}>,
+            "
+        )?;
+    }
+    let base = short_name(split_key(key).0);
+    Ok(format!(
+        "/// What a request may send of `{base}`.
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct {name} {{
+            {fields}
+            /// Properties this SDK does not know yet, sent as they are.
+            #[serde(flatten)]
+            pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }}
+        "
+    ))
+}
+
+/// The Rust type a write model gives a property's value.
+fn write_type(schema: &ReferenceOr<Box<openapiv3::Schema>>, schemas: &Schemas) -> Result<String> {
+    use openapiv3::{IntegerFormat, StringFormat, VariantOrUnknownOrEmpty};
+    let schema = match schema {
+        ReferenceOr::Reference { reference } => return reference_type(reference, schemas),
+        ReferenceOr::Item(schema) => schema,
+    };
+    Ok(match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+            ReferenceOr::Reference { reference } => reference_type(reference, schemas)?,
+            ReferenceOr::Item(_) => "::serde_json::Value".into(),
+        },
+        SchemaKind::Type(Type::String(t)) => match &t.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                "::chrono::DateTime<::chrono::offset::Utc>".into()
+            }
+            _ => "::std::string::String".into(),
+        },
+        SchemaKind::Type(Type::Boolean(_)) => "bool".into(),
+        SchemaKind::Type(Type::Integer(t)) => match &t.format {
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => "i32".into(),
+            _ => "i64".into(),
+        },
+        SchemaKind::Type(Type::Number(_)) => "f64".into(),
+        SchemaKind::Type(Type::Array(array)) => {
+            let item = match &array.items {
+                Some(item) => write_type(item, schemas)?,
+                None => "::serde_json::Value".into(),
+            };
+            format!("::std::vec::Vec<{item}>")
+        }
+        _ => "::serde_json::Value".into(),
+    })
+}
+
+fn reference_type(reference: &str, schemas: &Schemas) -> Result<String> {
+    let name = reference
+        .strip_prefix("#/components/schemas/")
+        .with_context(|| format!("unsupported reference {reference}"))?;
+    Ok(rust_path(schemas, name, "crate"))
 }
 
 /// One open enum: a variant per member, `Other(name)` for members newer than the spec.

@@ -190,6 +190,9 @@ pub(crate) struct OperationSpec {
     #[serde(default)]
     pub(crate) query: Vec<String>,
     pub(crate) doc: Option<String>,
+    /// The navigation properties `$expand` may name (with `"$expand"` in `query`).
+    #[serde(default)]
+    pub(crate) expand: Vec<String>,
     /// The clouds Microsoft offers it in (the API page's national-cloud table).
     #[serde(default)]
     pub(crate) clouds: Vec<CloudName>,

@@ -2224,3 +2224,167 @@ fn a_property_upstream_lacks_is_caught() -> Result<()> {
     assert!(object.properties.contains_key("userSyncInbound"));
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// 15. Writes and lists (on the checked-in spec, trimmed from Microsoft's documents)
+// ---------------------------------------------------------------------------------------------
+
+fn checked_in_spec() -> Result<OpenAPI> {
+    let text = std::fs::read_to_string(crate::workspace_root().join(crate::SPEC))?;
+    Ok(serde_norway::from_str(&text)?)
+}
+
+fn component<'a>(doc: &'a OpenAPI, name: &str) -> Result<&'a Schema> {
+    match doc.components.as_ref().and_then(|c| c.schemas.get(name)) {
+        Some(ReferenceOr::Item(schema)) => Ok(schema),
+        _ => bail!("no schema {name}"),
+    }
+}
+
+fn operation_at<'a>(doc: &'a OpenAPI, path: &str, method: &str) -> Result<&'a Operation> {
+    let Some(ReferenceOr::Item(item)) = doc.paths.paths.get(path) else {
+        bail!("no path {path}");
+    };
+    item.iter()
+        .find(|(m, _)| *m == method)
+        .map(|(_, op)| op)
+        .with_context(|| format!("no {method} {path}"))
+}
+
+#[test]
+fn a_request_body_is_a_write_schema_without_read_only_properties() -> Result<()> {
+    let doc = checked_in_spec()?;
+    let put = operation_at(
+        &doc,
+        "/beta/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization",
+        "put",
+    )?;
+    let Some(ReferenceOr::Item(body)) = &put.request_body else {
+        bail!("no body");
+    };
+    let schema = body
+        .content
+        .get("application/json")
+        .and_then(|m| m.schema.as_ref());
+    assert_eq!(
+        schema.and_then(|s| match s {
+            ReferenceOr::Reference { reference } => Some(reference.as_str()),
+            ReferenceOr::Item(_) => None,
+        }),
+        Some("#/components/schemas/BetaCrossTenantIdentitySyncPolicyPartnerWrite")
+    );
+    let write = object(component(
+        &doc,
+        "BetaCrossTenantIdentitySyncPolicyPartnerWrite",
+    )?)?;
+    let names = property_names(write);
+    assert_eq!(
+        names,
+        [
+            "displayName",
+            "externalCloudAuthorizedApplicationId",
+            "groupSyncInbound",
+            "userSyncInbound"
+        ],
+        "tenantId (the key) and deletedDateTime are read-only"
+    );
+    // Nested objects are write schemas too; the read model keeps everything.
+    let nested = match write.properties.get("groupSyncInbound") {
+        Some(ReferenceOr::Reference { reference }) => reference.as_str(),
+        other => bail!("groupSyncInbound is {other:?}"),
+    };
+    assert_eq!(
+        nested,
+        "#/components/schemas/BetaCrossTenantGroupSyncInboundWrite"
+    );
+    let read = object(component(&doc, "BetaCrossTenantIdentitySyncPolicyPartner")?)?;
+    assert!(
+        read.properties.contains_key("tenantId") && read.properties.contains_key("deletedDateTime")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_writes_success_body_is_optional_and_a_reads_is_not() -> Result<()> {
+    let doc = checked_in_spec()?;
+    let path = "/v1.0/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization";
+    let put = success_schema(operation_at(&doc, path, "put")?)?;
+    let ReferenceOr::Item(optional) = put else {
+        bail!("the PUT's success body is a bare reference");
+    };
+    assert!(optional.schema_data.nullable, "Graph may answer 204");
+    assert!(matches!(
+        success_schema(operation_at(&doc, path, "get")?)?,
+        ReferenceOr::Reference { .. }
+    ));
+    Ok(())
+}
+
+#[test]
+fn expand_is_typed_from_operations_toml_and_select_names_the_items() -> Result<()> {
+    let doc = checked_in_spec()?;
+    let list = operation_at(
+        &doc,
+        "/v1.0/policies/crossTenantAccessPolicy/partners",
+        "get",
+    )?;
+    let item_of = |name: &str| -> Result<String> {
+        let param = list
+            .parameters
+            .iter()
+            .find_map(|p| match p {
+                ReferenceOr::Item(Parameter::Query { parameter_data, .. })
+                    if parameter_data.name == name =>
+                {
+                    Some(parameter_data)
+                }
+                _ => None,
+            })
+            .with_context(|| format!("no {name}"))?;
+        let SchemaKind::Type(Type::Array(array)) = &parameter_schema(param)?.schema_kind else {
+            bail!("{name} is not a list");
+        };
+        match &array.items {
+            Some(ReferenceOr::Reference { reference }) => Ok(reference.clone()),
+            other => bail!("{name} items are {other:?}"),
+        }
+    };
+    assert_eq!(
+        item_of("$select")?,
+        "#/components/schemas/V1CrossTenantAccessPolicyConfigurationPartnerProperty",
+        "the items' properties, not the page's (value, @odata.nextLink)"
+    );
+    assert_eq!(
+        item_of("$expand")?,
+        "#/components/schemas/V1CrossTenantAccessPolicyConfigurationPartnerExpand"
+    );
+    let SchemaKind::Type(Type::String(expand)) =
+        &component(&doc, "V1CrossTenantAccessPolicyConfigurationPartnerExpand")?.schema_kind
+    else {
+        bail!("not a string enum");
+    };
+    assert_eq!(
+        expand.enumeration,
+        [Some("identitySynchronization".to_string())]
+    );
+    Ok(())
+}
+
+#[test]
+fn an_expand_of_a_property_the_resource_lacks_is_refused() -> Result<()> {
+    let root = crate::workspace_root();
+    let text = std::fs::read_to_string(root.join(crate::OPERATIONS))?.replace(
+        r#"expand = ["identitySynchronization"]"#,
+        r#"expand = ["identitySync"]"#,
+    );
+    let ops = Operations::parse(&text)?;
+    let err = trim::trim(&ops, &upstream::load(&[crate::shared_upstream()?])?)
+        .err()
+        .map(|e| format!("{e:#}"))
+        .context("a misspelt expand must be refused")?;
+    assert!(
+        err.contains("expand names identitySync, which is not a property"),
+        "{err}"
+    );
+    Ok(())
+}

@@ -44,6 +44,29 @@ const SCHEMA_REF: &str = "#/components/schemas/";
 const KEPT_EXTENSIONS: &[&str] = &["x-ms-enum-flags", "x-ms-primary-error-message"];
 /// Suffix of the key of a derived `$select` enum (never a valid upstream schema name).
 pub(crate) const PROPERTY_KEY_SUFFIX: &str = "#property";
+/// Suffix of the key of a derived `$expand` enum.
+pub(crate) const EXPAND_KEY_SUFFIX: &str = "#expand";
+/// Suffix of the key of a derived write schema (a request body: no read-only properties).
+pub(crate) const WRITE_KEY_SUFFIX: &str = "#write";
+/// Every derived suffix with the name suffix its schema gets.
+const DERIVED: [(&str, &str); 3] = [
+    (PROPERTY_KEY_SUFFIX, "Property"),
+    (EXPAND_KEY_SUFFIX, "Expand"),
+    (WRITE_KEY_SUFFIX, "Write"),
+];
+/// Properties a request body never carries: Graph sets them (an entity's `id`, a partner's
+/// `tenantId` key, a deletion time) and refuses or ignores them on a write.
+const READ_ONLY: &[&str] = &["id", "tenantId", "deletedDateTime"];
+
+/// The upstream key a derived key comes from, and the derived suffix (`None` for an upstream key).
+pub(crate) fn split_key(key: &str) -> (&str, Option<&'static str>) {
+    for (suffix, _) in DERIVED {
+        if let Some(base) = key.strip_suffix(suffix) {
+            return (base, Some(suffix));
+        }
+    }
+    (key, None)
+}
 const ODATA_TYPE: &str = "@odata.type";
 /// Our extension on every trimmed schema: the upstream schema key it comes from
 /// (`microsoft.graph.x`, or `microsoft.graph.x#property` for a derived `$select` enum).
@@ -79,13 +102,24 @@ pub(crate) fn trim(ops: &Operations, upstream: &Upstream) -> Result<OpenAPI> {
             )
         })?;
         let mut part = VersionPart::default();
+        let mut derived = BTreeMap::new();
         for (name, spec) in wanted {
             let kept = keep_operation(name, spec, version, defs)
                 .with_context(|| format!("operation {name} ({version})"))?;
             part.roots.extend(kept.refs.iter().cloned());
+            for (key, schema) in &kept.derived {
+                if derived
+                    .insert(key.clone(), schema.clone())
+                    .is_some_and(|s| &s != schema)
+                {
+                    bail!(
+                        "two operations expand {key} differently; give them the same expand list"
+                    );
+                }
+            }
             part.operations.push(kept);
         }
-        part.schemas = reach(&part.roots, defs)?;
+        part.schemas = reach(&part.roots, &derived, defs)?;
         per_version.insert(version, part);
     }
 
@@ -109,6 +143,8 @@ struct KeptOperation {
     method: Method,
     operation: Operation,
     refs: BTreeSet<String>,
+    /// Schemas the operation itself defines (its `$expand` enum).
+    derived: BTreeMap<String, Schema>,
 }
 
 fn keep_operation(
@@ -134,9 +170,16 @@ fn keep_operation(
         .collect();
     let mut refs = BTreeSet::new();
 
-    // Responses first: `$select` is typed after the resource they return.
-    let responses = keep_responses(&upstream_op.responses, defs, &mut refs)?;
-    let resource = success_schema_key(&responses);
+    // Responses first: `$select` is typed after the resource they return (a collection's
+    // items, for a list).
+    let mut responses = keep_responses(&upstream_op.responses, defs, &mut refs)?;
+    let resource =
+        success_schema_key(&responses).map(|key| collection_item(&key, defs).unwrap_or(key));
+    if method != Method::Get {
+        // Graph often answers a write with 204 and no body, whatever the document declares.
+        make_success_nullable(&mut responses);
+    }
+    let mut derived = BTreeMap::new();
 
     // An operation's parameter replaces a path item's of the same name and location.
     let mut declared: Vec<&Parameter> = Vec::new();
@@ -194,6 +237,16 @@ fn keep_operation(
                     data.explode = Some(false);
                     style = QueryStyle::Form;
                     refs.insert(key);
+                } else if parameter_data.name == "$expand" {
+                    let resource = resource
+                        .as_deref()
+                        .context("$expand needs the success response to be a $ref to a schema")?;
+                    let key = format!("{resource}{EXPAND_KEY_SUFFIX}");
+                    derived.insert(key.clone(), expand_enum(resource, &spec.expand, defs)?);
+                    data.format = ParameterSchemaOrContent::Schema(select_list(&key));
+                    data.explode = Some(false);
+                    style = QueryStyle::Form;
+                    refs.insert(key);
                 }
                 Parameter::Query {
                     parameter_data: data,
@@ -233,6 +286,12 @@ fn keep_operation(
         bail!("upstream has no parameter {missing:?} on {method} {upstream_template}");
     }
 
+    if !spec.expand.is_empty() && !spec.query.iter().any(|q| q == "$expand") {
+        bail!(
+            "expand lists {:?}, but query does not keep \"$expand\"",
+            spec.expand
+        );
+    }
     let request_body = match &upstream_op.request_body {
         None => None,
         Some(body) => Some(ReferenceOr::Item(keep_request_body(body, defs, &mut refs)?)),
@@ -250,6 +309,80 @@ fn keep_operation(
             ..Operation::default()
         },
         refs,
+        derived,
+    })
+}
+
+/// The item schema of a collection response (`{value: [$ref], @odata.nextLink}`), if `key` is one.
+fn collection_item(key: &str, defs: &Definitions) -> Option<String> {
+    let flat = normalize(&schema_by_key(key, defs).ok()?, defs).ok()?;
+    let SchemaKind::Type(Type::Object(object)) = &flat.schema_kind else {
+        return None;
+    };
+    object.properties.get("@odata.nextLink")?;
+    let ReferenceOr::Item(value) = object.properties.get("value")? else {
+        return None;
+    };
+    let SchemaKind::Type(Type::Array(array)) = &value.schema_kind else {
+        return None;
+    };
+    match array.items.as_ref()? {
+        ReferenceOr::Reference { reference } => {
+            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
+        }
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+/// Makes the success body of a write optional: `allOf: [$ref]` with `nullable`, which the
+/// generated client reads as `Option<T>` (a 204 reads as `None`).
+fn make_success_nullable(responses: &mut Responses) {
+    let Some(ReferenceOr::Item(success)) = responses.responses.get_mut(&StatusCode::Range(2))
+    else {
+        return;
+    };
+    for media in success.content.values_mut() {
+        // An inline body (an action's result) stays as it is.
+        if !matches!(media.schema, Some(ReferenceOr::Reference { .. })) {
+            continue;
+        }
+        if let Some(reference) = media.schema.take() {
+            media.schema = Some(ReferenceOr::Item(Schema {
+                schema_data: SchemaData {
+                    nullable: true,
+                    ..SchemaData::default()
+                },
+                schema_kind: SchemaKind::AllOf {
+                    all_of: vec![reference],
+                },
+            }));
+        }
+    }
+}
+
+/// The `$expand` enum of a resource: the navigation properties operations.toml names, each
+/// checked to be a property of the resource.
+fn expand_enum(resource: &str, names: &[String], defs: &Definitions) -> Result<Schema> {
+    if names.is_empty() {
+        bail!(
+            "query keeps \"$expand\": list what it may expand, e.g. expand = [\"identitySynchronization\"]"
+        );
+    }
+    let flat = normalize(&schema_by_key(resource, defs)?, defs)?;
+    let SchemaKind::Type(Type::Object(object)) = &flat.schema_kind else {
+        bail!("{resource} is not an object");
+    };
+    for name in names {
+        if !object.properties.contains_key(name) {
+            bail!("expand names {name}, which is not a property of {resource}");
+        }
+    }
+    Ok(Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::String(StringType {
+            enumeration: names.iter().map(|n| Some(n.clone())).collect(),
+            ..StringType::default()
+        })),
     })
 }
 
@@ -440,8 +573,23 @@ fn keep_request_body(
     refs: &mut BTreeSet<String>,
 ) -> Result<RequestBody> {
     let body = resolve(r, "requestBodies", &defs.request_bodies)?;
+    let mut content = keep_json_content(&body.content, defs, &mut BTreeSet::new())?;
+    // The body is the resource's write schema: the generated type then carries only what a
+    // request may send.
+    for media in content.values_mut() {
+        match &mut media.schema {
+            Some(ReferenceOr::Reference { reference }) => {
+                to_write_ref(reference, defs);
+                if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
+                    refs.insert(key.to_string());
+                }
+            }
+            Some(ReferenceOr::Item(schema)) => collect_refs(schema, refs),
+            None => {}
+        }
+    }
     Ok(RequestBody {
-        content: keep_json_content(&body.content, defs, refs)?,
+        content,
         required: body.required,
         ..RequestBody::default()
     })
@@ -584,19 +732,29 @@ fn clean_data(data: &mut SchemaData) {
         .retain(|k, _| KEPT_EXTENSIONS.contains(&k.as_str()));
 }
 
-/// Normalizes every schema reachable from `roots`, keyed by upstream name.
-fn reach(roots: &BTreeSet<String>, defs: &Definitions) -> Result<BTreeMap<String, Schema>> {
+/// Normalizes every schema reachable from `roots`, keyed by upstream name (schemas the
+/// operations derived themselves are taken from `derived`).
+fn reach(
+    roots: &BTreeSet<String>,
+    derived: &BTreeMap<String, Schema>,
+    defs: &Definitions,
+) -> Result<BTreeMap<String, Schema>> {
     let mut done = BTreeMap::new();
     let mut todo: Vec<String> = roots.iter().rev().cloned().collect();
     while let Some(key) = todo.pop() {
         if done.contains_key(&key) {
             continue;
         }
-        let schema = if let Some(resource) = key.strip_suffix(PROPERTY_KEY_SUFFIX) {
-            property_enum(&schema_by_key(resource, defs)?, defs)
-                .with_context(|| format!("$select of {resource}"))?
-        } else {
-            normalize(&schema_by_key(&key, defs)?, defs).with_context(|| format!("schema {key}"))?
+        let schema = match (derived.get(&key), split_key(&key)) {
+            (Some(schema), _) => schema.clone(),
+            (None, (resource, Some(PROPERTY_KEY_SUFFIX))) => {
+                property_enum(&schema_by_key(resource, defs)?, defs)
+                    .with_context(|| format!("$select of {resource}"))?
+            }
+            (None, (resource, Some(WRITE_KEY_SUFFIX))) => write_schema(resource, defs)
+                .with_context(|| format!("the request body {resource}"))?,
+            _ => normalize(&schema_by_key(&key, defs)?, defs)
+                .with_context(|| format!("schema {key}"))?,
         };
         let mut refs = BTreeSet::new();
         collect_refs(&schema, &mut refs);
@@ -604,6 +762,49 @@ fn reach(roots: &BTreeSet<String>, defs: &Definitions) -> Result<BTreeMap<String
         done.insert(key, schema);
     }
     Ok(done)
+}
+
+/// What a request body may carry of a resource: its (flattened) properties without the
+/// read-only ones, each object it reaches as a write schema too.
+fn write_schema(resource: &str, defs: &Definitions) -> Result<Schema> {
+    let flat = normalize(&schema_by_key(resource, defs)?, defs)?;
+    let SchemaKind::Type(Type::Object(object)) = flat.schema_kind else {
+        bail!("a request body that is not an object");
+    };
+    let mut properties = IndexMap::new();
+    for (name, schema) in object.properties {
+        if name.starts_with('@') || READ_ONLY.contains(&name.as_str()) {
+            continue;
+        }
+        let mut schema = schema;
+        if let ReferenceOr::Item(item) = &mut schema {
+            walk_refs(item, &mut |reference| to_write_ref(reference, defs));
+        } else if let ReferenceOr::Reference { reference } = &mut schema {
+            to_write_ref(reference, defs);
+        }
+        properties.insert(name, schema);
+    }
+    Ok(Schema {
+        schema_data: flat.schema_data,
+        schema_kind: SchemaKind::Type(Type::Object(ObjectType {
+            properties,
+            required: Vec::new(),
+            ..object
+        })),
+    })
+}
+
+/// Points a reference to an object schema at its write schema; enums and other shapes stay.
+fn to_write_ref(reference: &mut String, defs: &Definitions) {
+    let Some(key) = reference.strip_prefix(SCHEMA_REF) else {
+        return;
+    };
+    let is_object = schema_by_key(key, defs)
+        .and_then(|s| normalize(&s, defs))
+        .is_ok_and(|s| matches!(s.schema_kind, SchemaKind::Type(Type::Object(_))));
+    if is_object && split_key(key).1.is_none() {
+        *reference = format!("{SCHEMA_REF}{key}{WRITE_KEY_SUFFIX}");
+    }
 }
 
 pub(crate) fn schema_by_key(key: &str, defs: &Definitions) -> Result<Schema> {
@@ -862,9 +1063,12 @@ fn name_schemas(parts: &BTreeMap<Version, VersionPart>) -> Result<Names> {
     let mut owners: BTreeMap<String, (Version, String)> = BTreeMap::new();
     for (&version, part) in parts {
         for key in part.schemas.keys() {
-            // A `$select` enum is split whenever its resource is, so `V1XProperty` names the
-            // properties of `V1X`.
-            let resource = key.strip_suffix(PROPERTY_KEY_SUFFIX);
+            // A derived schema (`$select`, `$expand`, write) is split whenever its resource is,
+            // so `V1XProperty` names the properties of `V1X`.
+            let resource = match split_key(key) {
+                (base, Some(_)) => Some(base),
+                (_, None) => None,
+            };
             let shared = parts
                 .iter()
                 .filter(|(v, _)| **v != version)
@@ -917,9 +1121,15 @@ fn same_closure(key: &str, a: &VersionPart, b: &VersionPart) -> bool {
 /// `Property` appended.
 pub(crate) fn short_name(key: &str) -> String {
     use heck::ToPascalCase;
-    let (base, suffix) = match key.strip_suffix(PROPERTY_KEY_SUFFIX) {
-        Some(resource) => (resource, "Property"),
-        None => (key, ""),
+    let (base, suffix) = match split_key(key) {
+        (base, Some(derived)) => (
+            base,
+            DERIVED
+                .iter()
+                .find(|(s, _)| *s == derived)
+                .map_or("", |(_, name)| *name),
+        ),
+        (base, None) => (base, ""),
     };
     let last = base.rsplit('.').next().unwrap_or(base);
     // typify names a type by heck's PascalCase of its schema name (`B2BSetting` becomes
@@ -1025,15 +1235,23 @@ fn assemble(
     })
 }
 
-/// Our description of a schema, from operations.toml; derived `$select` enums describe themselves.
+/// Our description of a schema, from operations.toml; derived schemas describe themselves.
 fn schema_doc(ops: &Operations, key: &str, name: &str) -> Option<String> {
-    match key.strip_suffix(PROPERTY_KEY_SUFFIX) {
-        Some(_) => {
-            let resource = name.strip_suffix("Property").unwrap_or(name);
-            Some(format!(
-                "A property of [`{resource}`], as `$select` names it."
-            ))
-        }
-        None => ops.schemas.get(key).and_then(|s| s.doc.clone()),
+    let strip = |suffix: &str| name.strip_suffix(suffix).unwrap_or(name).to_string();
+    match split_key(key) {
+        (_, Some(PROPERTY_KEY_SUFFIX)) => Some(format!(
+            "A property of [`{}`], as `$select` names it.",
+            strip("Property")
+        )),
+        (_, Some(EXPAND_KEY_SUFFIX)) => Some(format!(
+            "A related object of [`{}`] that `$expand` can include.",
+            strip("Expand")
+        )),
+        (base, Some(_)) => Some(format!(
+            "What a request may send of [`{}`]: absent properties are left as they are, `null` \
+             clears one (read-only properties are not here).",
+            short_name(base)
+        )),
+        (base, None) => ops.schemas.get(base).and_then(|s| s.doc.clone()),
     }
 }

@@ -119,6 +119,18 @@ pub enum Error {
         declared: Option<u64>,
     },
 
+    /// Graph's `@odata.nextLink` pointed away from the client's Graph; it was not followed,
+    /// so the access token went nowhere else.
+    #[error(
+        "the next page's link {link:?} is not on {expected}; it was not followed, so the access token stayed home"
+    )]
+    UntrustedNextLink {
+        /// The link (at most 512 characters of it).
+        link: String,
+        /// The client's base URL, which a next link must be under.
+        expected: String,
+    },
+
     /// Graph answered with a redirect, which is never followed so that the token cannot reach
     /// another host.
     #[error("Graph answered {} redirecting to {location:?}; redirects are not followed so the access token never leaves the Graph host: check the base URL ({})", info.status, info.ids())]

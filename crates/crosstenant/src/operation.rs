@@ -29,22 +29,55 @@ pub trait Operation: private::Sealed + Send + Sync + 'static {
 /// generated code only. An operation both versions have is part of every [`ApiVersion`], so
 /// code generic over the version can call it without naming this trait.
 pub trait Supports<O: Operation>: private::Sealed + Sized + 'static {
-    /// What a success returns.
-    type Output: fmt::Display + fmt::Debug + Send + 'static;
+    /// What a success returns: the model; `Option<model>` for a write, which Graph may answer
+    /// with 204 and no body; `()` where Graph sends none.
+    type Output: fmt::Debug + Send + 'static;
     /// The property names `$select` takes ([`NoField`] where the operation has no `$select`).
     type Field: Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
+    /// The navigation properties `$expand` takes ([`NoField`] where it has no `$expand`).
+    type Expand: Clone + fmt::Debug + PartialEq + Send + Sync + 'static;
+    /// The request body (a write model of [`crate::models`]), or `()`.
+    type Body: Clone + fmt::Debug + Send + Sync + 'static;
 
     /// One attempt through the generated client.
     #[doc(hidden)]
     fn attempt<'a>(
-        api: &'a crosstenant_api::Client,
+        api: crosstenant_api::Client,
         args: &'a O::Args,
-        query: &'a Query<Self::Field>,
+        body: &'a Self::Body,
+        query: &'a Query<Self::Field, Self::Expand>,
     ) -> impl Future<Output = ApiResult<Self::Output>> + Send + 'a;
 }
 
 /// That operation `O` takes `$select` in API version `Self`.
 pub trait Select<O: Operation>: Supports<O> {}
+
+/// That operation `O` takes `$expand` in API version `Self`.
+pub trait Expand<O: Operation>: Supports<O> {}
+
+/// That operation `O` takes `$filter` in API version `Self`.
+pub trait Filter<O: Operation>: Supports<O> {}
+
+/// That operation `O` takes `$top` in API version `Self`.
+pub trait Top<O: Operation>: Supports<O> {}
+
+/// That operation `O` answers a page of a collection in API version `Self`, with a link to
+/// the next one.
+pub trait Paged<O: Operation>: Supports<O> {
+    /// One member of the collection.
+    type Item: fmt::Debug + Send + 'static;
+
+    /// The page's members and its `@odata.nextLink`.
+    #[doc(hidden)]
+    fn into_page(output: Self::Output) -> (Vec<Self::Item>, Option<String>);
+
+    /// One attempt at fetching the page a next link names.
+    #[doc(hidden)]
+    fn follow<'a>(
+        api: crosstenant_api::Client,
+        link: &'a str,
+    ) -> impl Future<Output = ApiResult<Self::Output>> + Send + 'a;
+}
 
 /// The `$select` of an operation that has none: no value of it exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,21 +91,39 @@ impl fmt::Display for NoField {
 
 /// The OData query options of one call.
 #[derive(Clone, Debug)]
-pub struct Query<F> {
+pub struct Query<F, E = NoField> {
     pub(crate) select: Vec<F>,
+    pub(crate) expand: Vec<E>,
+    /// `$filter`, as given.
+    #[doc(hidden)]
+    pub filter: Option<String>,
+    /// `$top`: the page size.
+    #[doc(hidden)]
+    pub top: Option<u32>,
 }
 
-impl<F> Default for Query<F> {
+impl<F, E> Default for Query<F, E> {
     fn default() -> Self {
-        Self { select: Vec::new() }
+        Self {
+            select: Vec::new(),
+            expand: Vec::new(),
+            filter: None,
+            top: None,
+        }
     }
 }
 
-impl<F: Clone + PartialEq> Query<F> {
+impl<F: Clone + PartialEq, E: Clone + PartialEq> Query<F, E> {
     /// `$select` as the generated client takes it (each name once, comma-joined).
     #[doc(hidden)]
     pub fn select(&self) -> CommaSeparated<F> {
         self.select.iter().cloned().collect()
+    }
+
+    /// `$expand` as the generated client takes it.
+    #[doc(hidden)]
+    pub fn expand(&self) -> CommaSeparated<E> {
+        self.expand.iter().cloned().collect()
     }
 }
 

@@ -5,9 +5,10 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::Stream;
 use uuid::Uuid;
 
-use crate::operation::{Operation, Query, Select, Supports};
+use crate::operation::{Expand, Filter, Operation, Paged, Query, Select, Supports, Top};
 use crate::{ApiVersion, Client, Error, ResponseInfo};
 
 /// A call to operation `O` on API version `V`, built by the client's method of the same name
@@ -39,7 +40,8 @@ use crate::{ApiVersion, Client, Error, ResponseInfo};
 pub struct Request<O: Operation, V: ApiVersion + Supports<O>> {
     pub(crate) client: Client<V>,
     pub(crate) args: O::Args,
-    pub(crate) query: Query<<V as Supports<O>>::Field>,
+    pub(crate) body: <V as Supports<O>>::Body,
+    pub(crate) query: Query<<V as Supports<O>>::Field, <V as Supports<O>>::Expand>,
     pub(crate) options: CallOptions,
 }
 
@@ -63,10 +65,11 @@ pub struct Response<T> {
 }
 
 impl<O: Operation, V: ApiVersion + Supports<O>> Request<O, V> {
-    pub(crate) fn new(client: Client<V>, args: O::Args) -> Self {
+    pub(crate) fn new(client: Client<V>, args: O::Args, body: <V as Supports<O>>::Body) -> Self {
         Self {
             client,
             args,
+            body,
             query: Query::default(),
             options: CallOptions::default(),
         }
@@ -91,7 +94,7 @@ impl<O: Operation, V: ApiVersion + Supports<O>> Request<O, V> {
     pub async fn send(self) -> Result<<V as Supports<O>>::Output, Error> {
         let response = self
             .client
-            .execute::<O>(&self.args, &self.query, self.options)
+            .execute::<O>(&self.args, &self.body, &self.query, self.options)
             .await?;
         Ok(response.into_inner())
     }
@@ -100,7 +103,7 @@ impl<O: Operation, V: ApiVersion + Supports<O>> Request<O, V> {
     pub async fn send_with_response(self) -> Result<Response<<V as Supports<O>>::Output>, Error> {
         let response = self
             .client
-            .execute::<O>(&self.args, &self.query, self.options)
+            .execute::<O>(&self.args, &self.body, &self.query, self.options)
             .await?;
         let info = ResponseInfo::from_headers(response.status(), response.headers());
         Ok(Response {
@@ -119,6 +122,139 @@ impl<O: Operation, V: ApiVersion + Select<O>> Request<O, V> {
     }
 }
 
+impl<O: Operation, V: ApiVersion + Expand<O>> Request<O, V> {
+    /// Includes these related objects (`$expand`), each once.
+    pub fn expand(mut self, related: impl IntoIterator<Item = <V as Supports<O>>::Expand>) -> Self {
+        self.query.expand.extend(related);
+        self
+    }
+}
+
+impl<O: Operation, V: ApiVersion + Filter<O>> Request<O, V> {
+    /// Returns only the items that match an OData filter (`$filter`), such as
+    /// `tenantId eq '9c5d131d-b1c3-4fc4-9e3f-c6557947d551'`.
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        self.query.filter = Some(filter.into());
+        self
+    }
+}
+
+impl<O: Operation, V: ApiVersion + Top<O>> Request<O, V> {
+    /// Asks for pages of at most `size` items (`$top`); Graph may send fewer.
+    pub fn top(mut self, size: u32) -> Self {
+        self.query.top = Some(size);
+        self
+    }
+}
+
+impl<O: Operation, V: ApiVersion + Paged<O>> Request<O, V> {
+    /// The pages, one call each, fetched as you ask: `pager.next_page().await?` until `None`.
+    pub fn pages(self) -> Pager<O, V> {
+        Pager {
+            state: PagerState::First(Box::new(self)),
+        }
+    }
+
+    /// Every item of every page, as a lazy stream: a page is fetched when the items before it
+    /// are used up. An error ends the stream.
+    pub fn stream(self) -> impl Stream<Item = Result<<V as Paged<O>>::Item, Error>> + Send {
+        futures_util::stream::try_unfold(
+            (self.pages(), std::collections::VecDeque::new()),
+            |(mut pager, mut items)| async move {
+                loop {
+                    if let Some(item) = items.pop_front() {
+                        return Ok(Some((item, (pager, items))));
+                    }
+                    match pager.next_page().await? {
+                        Some(page) => items.extend(page.items),
+                        None => return Ok(None),
+                    }
+                }
+            },
+        )
+    }
+
+    /// Every item of every page, in one `Vec` (`ceil(items / page size)` calls).
+    pub async fn collect_all(self) -> Result<Vec<<V as Paged<O>>::Item>, Error> {
+        let mut pager = self.pages();
+        let mut all = Vec::new();
+        while let Some(page) = pager.next_page().await? {
+            all.extend(page.items);
+        }
+        Ok(all)
+    }
+}
+
+/// One page of a collection: its items, and where the next one is.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Graph's `@odata.nextLink`, if there is a next page.
+    pub next_link: Option<String>,
+}
+
+/// The pages of a paged request, fetched one call at a time; see [`Request::pages`].
+///
+/// A next link is followed only when it is on the client's own Graph (scheme, host, port and
+/// path prefix), so the token never goes anywhere else.
+#[must_use = "a pager does nothing until .next_page().await"]
+pub struct Pager<O: Operation, V: ApiVersion + Paged<O>> {
+    state: PagerState<O, V>,
+}
+
+enum PagerState<O: Operation, V: ApiVersion + Paged<O>> {
+    First(Box<Request<O, V>>),
+    Next(Box<Request<O, V>>, String),
+    Done,
+}
+
+impl<O: Operation, V: ApiVersion + Paged<O>> Pager<O, V> {
+    /// The next page, or `None` after the last.
+    pub async fn next_page(&mut self) -> Result<Option<Page<<V as Paged<O>>::Item>>, Error> {
+        let (request, output) = match std::mem::replace(&mut self.state, PagerState::Done) {
+            PagerState::Done => return Ok(None),
+            PagerState::First(request) => {
+                let output = request
+                    .client
+                    .execute::<O>(
+                        &request.args,
+                        &request.body,
+                        &request.query,
+                        request.options,
+                    )
+                    .await?;
+                (request, output)
+            }
+            PagerState::Next(request, link) => {
+                request.client.check_next_link(&link)?;
+                let output = request.client.follow::<O>(&link, request.options).await?;
+                (request, output)
+            }
+        };
+        let (items, next_link) = <V as Paged<O>>::into_page(output.into_inner());
+        if let Some(link) = &next_link {
+            self.state = PagerState::Next(request, link.clone());
+        }
+        Ok(Some(Page { items, next_link }))
+    }
+}
+
+impl<O: Operation, V: ApiVersion + Paged<O>> fmt::Debug for Pager<O, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            PagerState::First(_) => "first page next",
+            PagerState::Next(..) => "following a next link",
+            PagerState::Done => "done",
+        };
+        f.debug_struct("Pager")
+            .field("operation", &O::INFO.name)
+            .field("state", &state)
+            .finish()
+    }
+}
+
 impl<O: Operation, V: ApiVersion + Supports<O>> IntoFuture for Request<O, V> {
     type Output = Result<<V as Supports<O>>::Output, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
@@ -133,6 +269,7 @@ impl<O: Operation, V: ApiVersion + Supports<O>> Clone for Request<O, V> {
         Self {
             client: self.client.clone(),
             args: self.args.clone(),
+            body: self.body.clone(),
             query: self.query.clone(),
             options: self.options,
         }
@@ -145,7 +282,8 @@ impl<O: Operation, V: ApiVersion + Supports<O>> fmt::Debug for Request<O, V> {
             .field("operation", &O::INFO.name)
             .field("api_version", &V::SEGMENT)
             .field("args", &self.args)
-            .field("select", &self.query.select)
+            .field("body", &self.body)
+            .field("query", &self.query)
             .field("timeout", &self.options.timeout)
             .field("client_request_id", &self.options.client_request_id)
             .finish_non_exhaustive()

@@ -9,7 +9,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use tracing::{Instrument, field};
 
 use crate::error::{GraphError, GraphErrorBody, ResponseInfo, location};
-use crate::operation::{Operation, Query, Supports};
+use crate::operation::{Operation, Paged, Query, Supports};
 use crate::request::CallOptions;
 use crate::{ApiVersion, Client, Error};
 
@@ -29,14 +29,66 @@ impl<V: ApiVersion> Client<V> {
     pub(crate) async fn execute<O: Operation>(
         &self,
         args: &O::Args,
-        query: &Query<<V as Supports<O>>::Field>,
+        body: &<V as Supports<O>>::Body,
+        query: &Query<<V as Supports<O>>::Field, <V as Supports<O>>::Expand>,
         options: CallOptions,
     ) -> Result<ResponseValue<<V as Supports<O>>::Output>, Error>
     where
         V: Supports<O>,
     {
+        self.run(O::INFO, options, |api| {
+            <V as Supports<O>>::attempt(api, args, body, query)
+        })
+        .await
+    }
+
+    /// Fetches the page a next link names, as operation `O` (retrying as any call).
+    pub(crate) async fn follow<O: Operation>(
+        &self,
+        link: &str,
+        options: CallOptions,
+    ) -> Result<ResponseValue<<V as Supports<O>>::Output>, Error>
+    where
+        V: Paged<O>,
+    {
+        self.run(O::INFO, options, |api| <V as Paged<O>>::follow(api, link))
+            .await
+    }
+
+    /// A next link is followed only on the client's own Graph: same scheme, host, port, and
+    /// under the base URL's path. Anything else would send the token elsewhere.
+    pub(crate) fn check_next_link(&self, link: &str) -> Result<(), Error> {
+        let base = &self.shared.base_url;
+        let same = url::Url::parse(link)
+            .ok()
+            .zip(url::Url::parse(base).ok())
+            .is_some_and(|(link, base)| {
+                link.origin() == base.origin()
+                    && link.path().starts_with(base.path().trim_end_matches('/'))
+            });
+        if same {
+            Ok(())
+        } else {
+            Err(Error::UntrustedNextLink {
+                link: link.chars().take(512).collect(),
+                expected: base.clone(),
+            })
+        }
+    }
+
+    /// Runs `attempt` (one generated call) until it succeeds, fails for good, or the retry
+    /// policy says stop.
+    async fn run<T, F, Fut>(
+        &self,
+        op: &'static crate::operation::OperationInfo,
+        options: CallOptions,
+        attempt: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Fn(crosstenant_api::Client) -> Fut,
+        Fut: std::future::Future<Output = crate::operation::ApiResult<T>>,
+    {
         let shared = &*self.shared;
-        let op = O::INFO;
         if !op.available_in(shared.cloud) {
             return Err(Error::UnsupportedInCloud {
                 operation: op.name,
@@ -86,7 +138,7 @@ impl<V: ApiVersion> Client<V> {
                     Arc::clone(&context),
                 );
 
-                let outcome = <V as Supports<O>>::attempt(&api, args, query).await;
+                let outcome = attempt(api).await;
                 let seen = context.take_response();
                 let current = tracing::Span::current();
                 current.record("attempts", attempts);
@@ -104,7 +156,7 @@ impl<V: ApiVersion> Client<V> {
                 let error = match outcome {
                     Ok(response) => return Ok(response),
                     Err(e) => {
-                        map_error::<O, V>(e, seen, attempts, timeout, shared.max_response_bytes)
+                        map_error::<T>(e, op, seen, attempts, timeout, shared.max_response_bytes)
                     }
                 };
                 // A refused token may have been revoked or rotated: fetch a new one, once.
@@ -138,15 +190,16 @@ impl<V: ApiVersion> Client<V> {
 
 /// Turns what the generated client returned, and what it saw of the response, into the
 /// facade's error.
-fn map_error<O: Operation, V: Supports<O>>(
+fn map_error<T>(
     error: crosstenant_api::Error<GraphErrorBody>,
+    operation: &'static crate::operation::OperationInfo,
     seen: Option<ResponseMeta>,
     attempts: u32,
     timeout: std::time::Duration,
     max_response_bytes: usize,
 ) -> Error {
     use crosstenant_api::Error as Api;
-    let expected = short_type_name::<<V as Supports<O>>::Output>();
+    let expected = short_type_name::<T>();
     let info_of =
         |seen: &ResponseMeta| Box::new(ResponseInfo::from_headers(seen.status, &seen.headers));
     match error {
@@ -167,7 +220,7 @@ fn map_error<O: Operation, V: Supports<O>>(
                 details: body.details,
                 inner_error: body.inner_error,
                 info,
-                operation: O::INFO,
+                operation,
             }))
         }
         Api::InvalidResponsePayload(body, source) => match seen {
@@ -225,6 +278,40 @@ fn map_error<O: Operation, V: Supports<O>>(
             why,
         },
     }
+}
+
+/// One GET of a next link through the generated client's hooks (headers, timeout, body
+/// limit, what the response said), decoded as the generated code decodes a page: `T` on a
+/// success, Graph's error body `E` otherwise. Generated `Paged` impls call it.
+pub(crate) async fn follow<T, E>(
+    api: crosstenant_api::Client,
+    link: &str,
+) -> crate::operation::ApiResult<T>
+where
+    T: serde::de::DeserializeOwned,
+    E: serde::de::DeserializeOwned + Into<GraphErrorBody>,
+{
+    use progenitor_client::{ClientHooks, ClientInfo, Error as Api, OperationInfo};
+    let info = OperationInfo {
+        operation_id: "next_page",
+    };
+    let call = async {
+        let mut request = api
+            .client()
+            .get(link)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .build()?;
+        api.pre::<E>(&mut request, &info).await?;
+        let response = api.exec(request, &info).await?;
+        if response.status().is_success() {
+            ResponseValue::from_response(response).await
+        } else {
+            Err(Api::ErrorResponse(
+                ResponseValue::from_response(response).await?,
+            ))
+        }
+    };
+    call.await.map_err(crate::error::with_graph_error_body)
 }
 
 /// `crosstenant_api::generated::types::V1Partner` → `V1Partner`.
@@ -288,10 +375,13 @@ mod tests {
     impl Supports<Scripted> for V1 {
         type Output = u32;
         type Field = NoField;
+        type Expand = NoField;
+        type Body = ();
 
         fn attempt<'a>(
-            _: &'a crosstenant_api::Client,
+            _: crosstenant_api::Client,
             script: &'a Arc<Script>,
+            _: &'a (),
             _: &'a Query<NoField>,
         ) -> impl Future<Output = ApiResult<u32>> + Send + 'a {
             let n = script.calls.fetch_add(1, Ordering::SeqCst);
@@ -347,7 +437,7 @@ mod tests {
         });
         let started = Instant::now();
         let result = client
-            .execute::<Scripted>(&script, &Query::default(), CallOptions::default())
+            .execute::<Scripted>(&script, &(), &Query::default(), CallOptions::default())
             .await
             .map(ResponseValue::into_inner);
         (
