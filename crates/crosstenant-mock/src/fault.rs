@@ -55,6 +55,13 @@ pub enum Fault {
         /// The `Retry-After` header to send, if any.
         retry_after: Option<RetryAfter>,
     },
+    /// The next write (PUT, PATCH, POST) answers `200` with the resulting object instead of
+    /// Graph's usual `204 No Content`: the OpenAPI documents declare a body, so a client must
+    /// read both.
+    WriteAnswersWithBody,
+    /// The next page of a list carries an `@odata.nextLink` on this base URL (such as
+    /// `http://localhost:1234`) instead of the fake's own: a client must not follow it.
+    NextLinkOn(String),
     /// Any Graph error: this status with Graph's error body (e.g. 403
     /// `Authorization_RequestDenied`).
     GraphError {
@@ -101,12 +108,35 @@ pub(crate) enum Outcome {
     Delay(Duration),
     /// Send this instead of the normal response.
     Respond(Response),
+    /// Serve the request, changed as this says.
+    Mark(Mark),
+}
+
+/// How a fault changes the normal handling of one request.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Mark {
+    /// A write answers 200 with the object.
+    pub(crate) write_with_body: bool,
+    /// A list's next link uses this base.
+    pub(crate) next_link_base: Option<String>,
 }
 
 impl Fault {
     pub(crate) fn outcome(self, ids: &RequestIds) -> Outcome {
         let response = match self {
             Fault::Delay(duration) => return Outcome::Delay(duration),
+            Fault::WriteAnswersWithBody => {
+                return Outcome::Mark(Mark {
+                    write_with_body: true,
+                    ..Mark::default()
+                });
+            }
+            Fault::NextLinkOn(base) => {
+                return Outcome::Mark(Mark {
+                    next_link_base: Some(base),
+                    ..Mark::default()
+                });
+            }
             Fault::TooManyRequests { retry_after } => with_retry_after(
                 graph_error(
                     StatusCode::TOO_MANY_REQUESTS,

@@ -18,12 +18,46 @@ pub struct Resource {
     pub type_name: &'static str,
     /// The properties each version has (what `$select` accepts and bodies may hold).
     pub versions: &'static [(ApiVersion, &'static [&'static str])],
+    /// What it is: an object, a collection, an action.
+    pub kind: Kind,
     /// The HTTP methods it answers.
     pub methods: &'static [&'static str],
     /// The property of a stored body that holds its key, for a keyed resource.
     pub key_property: Option<&'static str>,
     /// The bodies it starts with, per version.
     pub seeds: fn(ApiVersion) -> Vec<Value>,
+}
+
+/// What a resource is, and so how its methods behave.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Kind {
+    /// One object, keyed or not: GET reads it, PUT creates or replaces it (under an existing
+    /// `parent`, if it has one), PATCH merges into it (`null` clears), DELETE removes it (a
+    /// removed object can be restored).
+    Entity {
+        /// The path of the object it belongs to, which must exist for a PUT.
+        parent: Option<&'static str>,
+    },
+    /// The objects at `item`, a page at a time (`$top`, `$skiptoken`, `@odata.nextLink`),
+    /// with `$select`, `$filter` (`property eq value`) and `$expand` of the related objects
+    /// listed (property name, path of the related object under the item's key).
+    Collection {
+        /// The path of one item.
+        item: &'static str,
+        /// What `$expand` may include.
+        expand: &'static [(&'static str, &'static str)],
+    },
+    /// POST: puts the object at `target` back to its seed.
+    Reset {
+        /// The object reset.
+        target: &'static str,
+    },
+    /// POST: brings back the object at `target` that a DELETE removed.
+    Restore {
+        /// The object restored.
+        target: &'static str,
+    },
 }
 
 const PARTNER_V1: &[&str] = &["tenantId", "displayName", "userSyncInbound"];
@@ -52,6 +86,25 @@ const DEFAULT: &[&str] = &[
     "m365CollaborationOutbound",
 ];
 
+const PARTNER_CONFIG_V1: &[&str] = &[
+    "tenantId",
+    "isServiceProvider",
+    "isInMultiTenantOrganization",
+    "inboundTrust",
+    "b2bCollaborationInbound",
+    "b2bCollaborationOutbound",
+    "b2bDirectConnectInbound",
+    "b2bDirectConnectOutbound",
+    "automaticUserConsentSettings",
+    "tenantRestrictions",
+    "identitySynchronization",
+];
+const NONE: &[&str] = &[];
+
+/// The partner configurations.
+pub const PARTNERS: &str = "/policies/crossTenantAccessPolicy/partners";
+/// One partner configuration.
+pub const PARTNER_CONFIG: &str = "/policies/crossTenantAccessPolicy/partners/{tenantId}";
 /// A partner's identity synchronization policy.
 pub const PARTNER_SYNC: &str =
     "/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization";
@@ -62,28 +115,82 @@ pub const TEMPLATE_SYNC: &str =
 /// Everything the fake serves.
 pub static RESOURCES: &[Resource] = &[
     Resource {
+        path: PARTNERS,
+        type_name: "microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+        versions: &[
+            (ApiVersion::V1, PARTNER_CONFIG_V1),
+            (ApiVersion::Beta, PARTNER_CONFIG_V1),
+        ],
+        kind: Kind::Collection {
+            item: PARTNER_CONFIG,
+            expand: &[("identitySynchronization", PARTNER_SYNC)],
+        },
+        methods: &["GET"],
+        key_property: None,
+        seeds: seeds::nothing,
+    },
+    Resource {
+        path: PARTNER_CONFIG,
+        type_name: "microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+        versions: &[
+            (ApiVersion::V1, PARTNER_CONFIG_V1),
+            (ApiVersion::Beta, PARTNER_CONFIG_V1),
+        ],
+        kind: Kind::Entity { parent: None },
+        methods: &["GET"],
+        key_property: Some("tenantId"),
+        seeds: seeds::partner_configurations,
+    },
+    Resource {
         path: PARTNER_SYNC,
         type_name: "microsoft.graph.crossTenantIdentitySyncPolicyPartner",
         versions: &[
             (ApiVersion::V1, PARTNER_V1),
             (ApiVersion::Beta, PARTNER_BETA),
         ],
-        methods: &["GET"],
+        kind: Kind::Entity {
+            parent: Some(PARTNER_CONFIG),
+        },
+        methods: &["GET", "PUT", "DELETE"],
         key_property: Some("tenantId"),
         seeds: seeds::partners,
+    },
+    Resource {
+        path: "/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization/microsoft.graph.restore",
+        type_name: "microsoft.graph.crossTenantIdentitySyncPolicyPartner",
+        versions: &[(ApiVersion::Beta, NONE)],
+        kind: Kind::Restore {
+            target: PARTNER_SYNC,
+        },
+        methods: &["POST"],
+        key_property: None,
+        seeds: seeds::nothing,
     },
     Resource {
         path: TEMPLATE_SYNC,
         type_name: "microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate",
         versions: &[(ApiVersion::V1, TEMPLATE), (ApiVersion::Beta, TEMPLATE)],
-        methods: &["GET"],
+        kind: Kind::Entity { parent: None },
+        methods: &["GET", "PATCH"],
         key_property: None,
         seeds: seeds::templates,
+    },
+    Resource {
+        path: "/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization/microsoft.graph.resetToDefaultSettings",
+        type_name: "microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate",
+        versions: &[(ApiVersion::Beta, NONE)],
+        kind: Kind::Reset {
+            target: TEMPLATE_SYNC,
+        },
+        methods: &["POST"],
+        key_property: None,
+        seeds: seeds::nothing,
     },
     Resource {
         path: "/policies/crossTenantAccessPolicy/default",
         type_name: "microsoft.graph.crossTenantAccessPolicyConfigurationDefault",
         versions: &[(ApiVersion::V1, DEFAULT), (ApiVersion::Beta, DEFAULT)],
+        kind: Kind::Entity { parent: None },
         methods: &["GET"],
         key_property: None,
         seeds: seeds::default_policies,

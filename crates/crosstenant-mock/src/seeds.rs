@@ -139,3 +139,23 @@ pub fn templates(_: ApiVersion) -> Vec<Value> {
 pub fn default_policies(_: ApiVersion) -> Vec<Value> {
     vec![default_policy()]
 }
+
+/// Nothing: what a collection or an action starts with (their objects are elsewhere).
+pub fn nothing(_: ApiVersion) -> Vec<Value> {
+    Vec::new()
+}
+
+/// The partner configurations each version starts with: one per seeded partner policy, each a
+/// member of the multitenant organization.
+pub fn partner_configurations(_: ApiVersion) -> Vec<Value> {
+    [FABRIKAM_TENANT_ID, CONTOSO_TENANT_ID, WOODGROVE_TENANT_ID]
+        .into_iter()
+        .map(|tenant| {
+            json!({
+                "tenantId": tenant,
+                "isServiceProvider": false,
+                "isInMultiTenantOrganization": true
+            })
+        })
+        .collect()
+}

@@ -19,10 +19,13 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     /// Header names (lowercase) and values, in arrival order.
     pub headers: Vec<(String, String)>,
+    /// The body (lossy UTF-8), if it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 impl RecordedRequest {
-    pub(crate) fn new(method: &Method, uri: &Uri, headers: &HeaderMap) -> Self {
+    pub(crate) fn new(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Self {
         RecordedRequest {
             method: method.to_string(),
             path: uri.path().to_owned(),
@@ -34,6 +37,7 @@ impl RecordedRequest {
                     (name.as_str().to_owned(), value)
                 })
                 .collect(),
+            body: (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()),
         }
     }
 }
@@ -44,6 +48,8 @@ type Slot = (&'static str, ApiVersion, String);
 #[derive(Debug, Default)]
 struct State {
     bodies: HashMap<Slot, Value>,
+    /// Objects a DELETE removed, which a restore can bring back.
+    deleted: HashMap<Slot, Value>,
     faults: VecDeque<Fault>,
     requests: Vec<RecordedRequest>,
     /// Off under load, where recording every request would grow without bound.
@@ -101,6 +107,43 @@ impl Store {
                 .remove(&(resource.path, version, key.to_string()))
                 .is_some()
         })
+    }
+
+    /// Runs `change` on the stored object and the deleted one (each `None` if there is none)
+    /// under the lock, so that concurrent writes never interleave.
+    pub(crate) fn change<R>(
+        &self,
+        resource: &'static Resource,
+        version: ApiVersion,
+        key: &str,
+        change: impl FnOnce(&mut Option<Value>, &mut Option<Value>) -> R,
+    ) -> R {
+        let slot = (resource.path, version, key.to_string());
+        self.with(|s| {
+            let mut current = s.bodies.remove(&slot);
+            let mut deleted = s.deleted.remove(&slot);
+            let out = change(&mut current, &mut deleted);
+            if let Some(body) = current {
+                s.bodies.insert(slot.clone(), body);
+            }
+            if let Some(body) = deleted {
+                s.deleted.insert(slot, body);
+            }
+            out
+        })
+    }
+
+    /// Every stored object of a resource in a version, by key.
+    pub(crate) fn all(&self, resource: &Resource, version: ApiVersion) -> Vec<(String, Value)> {
+        let mut all: Vec<(String, Value)> = self.with(|s| {
+            s.bodies
+                .iter()
+                .filter(|((path, v, _), _)| *path == resource.path && *v == version)
+                .map(|((_, _, key), body)| (key.clone(), body.clone()))
+                .collect()
+        });
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     pub(crate) fn push_faults(&self, fault: Fault, times: usize) {

@@ -12,10 +12,12 @@
 //! `AZURE_CLIENT_SECRET`. `GRAPH_CLOUD` picks the cloud: global (default), usgov-l4, usgov-l5,
 //! china. `GRAPH_API_VERSION=beta` reads beta.
 
-use std::env;
+#[path = "common/env.rs"]
+mod env;
+
 use std::process::ExitCode;
 
-use crosstenant::{ApiVersion, Client, Cloud, StaticToken, TenantId, TokenCredential};
+use crosstenant::{ApiVersion, Client, StaticToken, TenantId};
 
 /// The partner in Microsoft's documentation example (Fabrikam).
 const EXAMPLE_PARTNER: &str = "9c5d131d-b1c3-4fc4-9e3f-c6557947d551";
@@ -32,7 +34,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let Some(credential) = credential_from_env()? else {
+    let Some(credential) = env::credential()? else {
         let graph = crosstenant_mock::MockGraph::start().await?;
         println!(
             "No GRAPH_ACCESS_TOKEN or AZURE_* credentials set: reading the embedded fake Graph at {}.",
@@ -49,13 +51,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         graph.shutdown().await;
         return Ok(());
     };
-    let partner: TenantId = env::var("PARTNER_TENANT_ID")
+    let partner: TenantId = std::env::var("PARTNER_TENANT_ID")
         .map_err(|_| "set PARTNER_TENANT_ID to the partner tenant's id (a GUID)")?
         .parse()?;
-    let cloud: Cloud = match env::var("GRAPH_CLOUD") {
-        Ok(name) => name.parse().map_err(|e| format!("GRAPH_CLOUD: {e}"))?,
-        Err(_) => Cloud::Global,
-    };
+    let cloud = env::cloud()?;
     let client = Client::builder()
         .cloud(cloud)
         .shared_credential(credential)
@@ -66,7 +65,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         client.base_url(),
         client.api_version()
     );
-    if env::var("GRAPH_API_VERSION").as_deref() == Ok("beta") {
+    if std::env::var("GRAPH_API_VERSION").as_deref() == Ok("beta") {
         show(&client.beta(), partner).await?;
     } else {
         show(&client, partner).await?;
@@ -89,41 +88,4 @@ async fn show<V: ApiVersion>(
         Err(e) => return Err(e),
     }
     Ok(())
-}
-
-/// The credential the environment names, if any.
-fn credential_from_env()
--> Result<Option<std::sync::Arc<dyn TokenCredential>>, Box<dyn std::error::Error>> {
-    if let Ok(token) = env::var("GRAPH_ACCESS_TOKEN") {
-        return Ok(Some(std::sync::Arc::new(StaticToken::new(token))));
-    }
-    if env::var("AZURE_CLIENT_SECRET").is_err() {
-        return Ok(None);
-    }
-    client_secret_credential().map(Some)
-}
-
-#[cfg(feature = "azure-identity")]
-fn client_secret_credential()
--> Result<std::sync::Arc<dyn TokenCredential>, Box<dyn std::error::Error>> {
-    let var = |name: &str| env::var(name).map_err(|_| format!("{name} is not set"));
-    let azure = crosstenant::credential::azure_identity::ClientSecretCredential::new(
-        &var("AZURE_TENANT_ID")?,
-        var("AZURE_CLIENT_ID")?,
-        var("AZURE_CLIENT_SECRET")?.into(),
-        None,
-    )?;
-    Ok(std::sync::Arc::new(
-        crosstenant::credential::AzureIdentityCredential::new(azure),
-    ))
-}
-
-#[cfg(not(feature = "azure-identity"))]
-fn client_secret_credential()
--> Result<std::sync::Arc<dyn TokenCredential>, Box<dyn std::error::Error>> {
-    Err(
-        "AZURE_CLIENT_SECRET is set, but signing in with it needs the azure-identity feature: \
-         cargo run --example quickstart --features azure-identity (or set GRAPH_ACCESS_TOKEN)"
-            .into(),
-    )
 }

@@ -51,6 +51,20 @@ pub struct Beta;
 /// # let _ = request;
 /// # Ok(()) }
 /// ```
+///
+/// An operation only beta has is not a method of a v1.0 client at all:
+///
+/// ```
+/// # fn f(client: crosstenant::Client, tenant: crosstenant::TenantId) {
+/// let restore = client.beta().restore_partner_identity_sync(tenant);
+/// # let _ = restore; }
+/// ```
+///
+/// ```compile_fail
+/// # fn f(client: crosstenant::Client, tenant: crosstenant::TenantId) {
+/// let restore = client.restore_partner_identity_sync(tenant); // v1.0 has no restore
+/// # let _ = restore; }
+/// ```
 pub trait ApiVersion:
     sealed::Sealed + crate::generated::Common + Copy + Default + fmt::Debug + Send + Sync + 'static
 {
