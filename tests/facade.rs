@@ -391,6 +391,7 @@ async fn retries_stop_after_the_first_attempt_and_three_retries() -> TestResult 
     let err = failure(client_for(&mock)?.partner_identity_sync(fabrikam()?).send()).await?;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(504));
     assert_eq!(mock.requests().len(), 4);
+    assert!(err.to_string().ends_with("after 4 attempts"), "{err}");
     Ok(())
 }
 
@@ -577,10 +578,19 @@ async fn an_empty_200_is_a_decode_error() -> TestResult {
 }
 
 #[tokio::test]
-async fn an_html_502_keeps_its_status() -> TestResult {
+async fn an_html_502_is_an_http_error_with_its_status_like_any_other() -> TestResult {
     let mock = MockGraph::start().await?;
     let err = error_for(&mock, Fault::HtmlBadGateway).await?;
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    let Error::Http {
+        info,
+        snippet,
+        attempts: 1,
+    } = &err
+    else {
+        return Err(format!("expected Error::Http, got {err:?}").into());
+    };
+    assert_eq!(info.status.as_u16(), 502);
+    assert!(snippet.starts_with("<!DOCTYPE html>"), "{snippet}");
     Ok(())
 }
 

@@ -93,6 +93,19 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// Graph (or something in front of it, such as a gateway) answered with an error status
+    /// and a body that is not a Graph error: an HTML 502 page, say. Match on
+    /// [`status`](Self::status) as for any other answer.
+    #[error("Graph answered {} without a Graph error body ({}{}){}; it began with: {snippet:?}", info.status, content_type(info), info.ids(), after_attempts(*.attempts))]
+    Http {
+        /// The response.
+        info: Box<ResponseInfo>,
+        /// The first bytes of the body (at most 256, lossy UTF-8).
+        snippet: String,
+        /// How many attempts the call made.
+        attempts: u32,
+    },
+
     /// The response body was not what the API describes.
     #[error("could not read {} as {expected}: {source}; it began with: {snippet:?}", describe(.info))]
     Decode {
@@ -159,6 +172,8 @@ pub struct GraphError {
     pub inner_error: serde_json::Map<String, serde_json::Value>,
     /// The response.
     pub info: ResponseInfo,
+    /// How many attempts the call made (more than one when it was retried).
+    pub attempts: u32,
     /// The operation that failed: its permission and role make the hints.
     pub(crate) operation: &'static OperationInfo,
 }
@@ -240,7 +255,16 @@ impl fmt::Display for GraphError {
         if let Some(hint) = hint(self.info.status, &self.code, self.operation) {
             write!(f, "; {hint}")?;
         }
-        write!(f, " ({})", self.info.ids())
+        write!(f, " ({}){}", self.info.ids(), after_attempts(self.attempts))
+    }
+}
+
+/// ` after 4 attempts` when the call was retried, nothing when it was not.
+fn after_attempts(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" after {attempts} attempts")
+    } else {
+        String::new()
     }
 }
 
@@ -358,21 +382,23 @@ fn too_large(limit: usize, declared: Option<u64>) -> String {
     }
 }
 
+/// `text/html; ` (the content type and a separator), or nothing.
+fn content_type(info: &ResponseInfo) -> String {
+    info.content_type
+        .as_deref()
+        .map(|t| format!("{t}; "))
+        .unwrap_or_default()
+}
+
 /// `the 502 Bad Gateway response (text/html; request-id …, client-request-id …)`.
 fn describe(info: &Option<Box<ResponseInfo>>) -> String {
     match info {
-        Some(info) => {
-            let content_type = info
-                .content_type
-                .as_deref()
-                .map(|t| format!("{t}; "))
-                .unwrap_or_default();
-            format!(
-                "the {} response ({content_type}{})",
-                info.status,
-                info.ids()
-            )
-        }
+        Some(info) => format!(
+            "the {} response ({}{})",
+            info.status,
+            content_type(info),
+            info.ids()
+        ),
         None => "the response".to_string(),
     }
 }
@@ -407,6 +433,7 @@ impl Error {
         match self {
             Error::Graph(e) => Some(&e.info),
             Error::Decode { info, .. } | Error::Transport { response: info, .. } => info.as_deref(),
+            Error::Http { info, .. } => Some(info),
             Error::ResponseTooLarge { info, .. } | Error::Redirect { info, .. } => Some(info),
             _ => None,
         }

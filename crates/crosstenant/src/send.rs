@@ -220,6 +220,7 @@ fn map_error<T>(
                 details: body.details,
                 inner_error: body.inner_error,
                 info,
+                attempts,
                 operation,
             }))
         }
@@ -233,13 +234,17 @@ fn map_error<T>(
                 location: location(&seen.headers),
                 info: info_of(&seen),
             },
+            // An error status whose body is not Graph's error (a gateway's HTML page): an HTTP
+            // answer like any other, matched on its status.
+            Some(seen) if !seen.status.is_success() => Error::Http {
+                info: info_of(&seen),
+                snippet: snippet(&body),
+                attempts,
+            },
             // The hooks record every response before it is decoded, so `seen` is there; were it
             // not, the error still says what failed.
             seen => Error::Decode {
-                expected: match &seen {
-                    Some(seen) if !seen.status.is_success() => "a Graph error (ODataError)",
-                    _ => expected,
-                },
+                expected,
                 info: seen.as_ref().map(info_of),
                 snippet: snippet(&body),
                 source,
