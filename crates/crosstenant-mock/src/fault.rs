@@ -45,6 +45,9 @@ pub enum Fault {
         /// Stream the body in pieces without `Content-Length`.
         chunked: bool,
     },
+    /// `200` with the partner body, whose second half comes this long after the first (a body
+    /// still being read).
+    SlowBody(Duration),
     /// `307 Temporary Redirect` to this absolute URL.
     RedirectTo(String),
     /// This status (with `Retry-After` if given) and a streamed body that breaks off after
@@ -212,6 +215,18 @@ impl Fault {
                     Body::from_stream(first.chain(drop)),
                 );
                 with_retry_after(response, retry_after)
+            }
+            Fault::SlowBody(pause) => {
+                use futures_util::StreamExt;
+                let body = padded_body(0).into_bytes();
+                let (first, rest) = body.split_at(body.len() / 2);
+                let first = futures_util::stream::iter([Ok::<_, Infallible>(first.to_vec())]);
+                let rest = rest.to_vec();
+                let rest = futures_util::stream::once(async move {
+                    tokio::time::sleep(pause).await;
+                    Ok(rest)
+                });
+                json_response(StatusCode::OK, Body::from_stream(first.chain(rest)))
             }
             Fault::GraphError {
                 status,

@@ -56,6 +56,9 @@ mod error;
 #[rustfmt::skip]
 #[allow(clippy::manual_async_fn)]
 mod generated;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 mod operation;
 mod request;

@@ -59,14 +59,7 @@ impl<V: ApiVersion> Client<V> {
     /// under the base URL's path. Anything else would send the token elsewhere.
     pub(crate) fn check_next_link(&self, link: &str) -> Result<(), Error> {
         let base = &self.shared.base_url;
-        let same = url::Url::parse(link)
-            .ok()
-            .zip(url::Url::parse(base).ok())
-            .is_some_and(|(link, base)| {
-                link.origin() == base.origin()
-                    && link.path().starts_with(base.path().trim_end_matches('/'))
-            });
-        if same {
+        if next_link_is_under(base, link) {
             Ok(())
         } else {
             Err(Error::UntrustedNextLink {
@@ -285,6 +278,22 @@ fn map_error<T>(
     }
 }
 
+/// Whether `link` is on `base`'s scheme, host and port, and under its path (segment by
+/// segment: `/graph-other` is not under `/graph`).
+pub(crate) fn next_link_is_under(base: &str, link: &str) -> bool {
+    let (Ok(link), Ok(base)) = (url::Url::parse(link), url::Url::parse(base)) else {
+        return false;
+    };
+    // Credentials in a link would go out with the request; Graph's links carry none.
+    let credentials = !link.username().is_empty() || link.password().is_some();
+    if link.origin() != base.origin() || link.cannot_be_a_base() || credentials {
+        return false;
+    }
+    let prefix = base.path().trim_end_matches('/');
+    let path = link.path();
+    path == prefix || path.starts_with(&format!("{prefix}/"))
+}
+
 /// One GET of a next link through the generated client's hooks (headers, timeout, body
 /// limit, what the response said), decoded as the generated code decodes a page: `T` on a
 /// success, Graph's error body `E` otherwise. Generated `Paged` impls call it.
@@ -450,6 +459,35 @@ mod tests {
             script.calls.load(Ordering::SeqCst),
             started.elapsed(),
         )
+    }
+
+    #[test]
+    fn a_next_link_must_be_on_the_base_urls_origin_and_under_its_path() {
+        let base = "https://proxy.example.com/graph";
+        for ok in [
+            "https://proxy.example.com/graph/v1.0/partners?$skiptoken=2",
+            "https://PROXY.example.com:443/graph/beta/x",
+        ] {
+            assert!(next_link_is_under(base, ok), "{ok}");
+        }
+        for bad in [
+            "http://proxy.example.com/graph/v1.0/x",
+            "https://proxy.example.com:8443/graph/v1.0/x",
+            "https://proxy.example.com.evil.test/graph/v1.0/x",
+            "https://evil.test/graph/v1.0/x",
+            "https://proxy.example.com/graph-other/v1.0/x",
+            "https://proxy.example.com/v1.0/x",
+            "//proxy.example.com/graph/v1.0/x",
+            "/graph/v1.0/x",
+            "data:text/plain,hello",
+            "https://user:pw@proxy.example.com/graph/v1.0/x",
+        ] {
+            assert!(!next_link_is_under(base, bad), "{bad}");
+        }
+        assert!(next_link_is_under(
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9/v1.0/x"
+        ));
     }
 
     #[tokio::test(start_paused = true)]
