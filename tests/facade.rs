@@ -998,3 +998,36 @@ async fn a_base_url_with_a_version_is_refused_before_any_call() -> TestResult {
     assert!(mock.requests().is_empty());
     Ok(())
 }
+
+#[tokio::test]
+async fn tenant_ids_that_could_bend_the_path_are_refused_before_anything_is_sent() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let client = client_for(&mock)?;
+    let long = "9".repeat(10_000);
+    let inputs = [
+        "",
+        "   ",
+        "../../users",
+        "9c5d131d-b1c3-4fc4-9e3f-c6557947d551/../x",
+        "9c5d131d%2Fb1c3-4fc4-9e3f-c6557947d551",
+        "9c5d131d-b1c3-4fc4-9e3f-c6557947d551?x=",
+        "9c5d131d-b1c3-4fc4-9e3f-c6557947d551#x",
+        "9c5d131d-b1c3-4fc4-9e3f-c6557947d55１",
+        "9c5d131d-b1c3-4fc4-9e3f-c6557947d55\u{0}",
+        "9c5d131d-b1c3-4fc4-9e3f-c6557947d5\r\n",
+        long.as_str(),
+    ];
+    for input in inputs {
+        let parsed = input.parse::<TenantId>();
+        let Err(err) = parsed else {
+            return Err(format!("{input:?} parsed as {parsed:?}").into());
+        };
+        assert!(err.to_string().contains("is not a tenant id"), "{err}");
+        assert!(err.to_string().len() < 300, "the message quotes at most 64 characters");
+    }
+    // A TenantId is the only way into a path: what reaches Graph is always a GUID.
+    within(client.partner_identity_sync(fabrikam()?).send()).await?;
+    let paths = paths(&mock);
+    assert_eq!(paths, [format!("/v1.0{PARTNER_PATH}")], "only the valid call went out");
+    Ok(())
+}
