@@ -1023,11 +1023,18 @@ async fn tenant_ids_that_could_bend_the_path_are_refused_before_anything_is_sent
             return Err(format!("{input:?} parsed as {parsed:?}").into());
         };
         assert!(err.to_string().contains("is not a tenant id"), "{err}");
-        assert!(err.to_string().len() < 300, "the message quotes at most 64 characters");
+        assert!(
+            err.to_string().len() < 300,
+            "the message quotes at most 64 characters"
+        );
     }
     // A TenantId is the only way into a path: what reaches Graph is always a GUID.
     within(client.partner_identity_sync(fabrikam()?).send()).await?;
     let paths = paths(&mock);
-    assert_eq!(paths, [format!("/v1.0{PARTNER_PATH}")], "only the valid call went out");
+    assert_eq!(
+        paths,
+        [format!("/v1.0{PARTNER_PATH}")],
+        "only the valid call went out"
+    );
     Ok(())
 }

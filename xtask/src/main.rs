@@ -6,6 +6,7 @@ mod bench_report;
 mod facade;
 mod generate;
 mod operations;
+mod split_check;
 #[cfg(test)]
 mod tests;
 mod trim;
@@ -45,6 +46,14 @@ enum Task {
         /// Leave out the clean builds (several minutes).
         #[arg(long)]
         skip_build_cost: bool,
+    },
+    /// Copies the workspace, gives beta's template a new property in a copy of Microsoft's
+    /// documents, trims, generates, then builds and tests the copy: a schema one version alone
+    /// changes must need no hand edit (a few minutes).
+    SplitCheck {
+        /// The directory with Microsoft's documents (v1.0/ and beta/).
+        #[arg(long, value_name = "DIR", default_value = "../shared/upstream")]
+        from: PathBuf,
     },
     /// Writes crates/crosstenant-api/src/generated.rs from spec/crosstenant.yaml with
     /// progenitor, and the facade's per-operation code, crates/crosstenant/src/generated.rs,
@@ -96,6 +105,7 @@ fn run(cli: Cli) -> Result<()> {
                 &summary,
             )
         }
+        Task::SplitCheck { from } => split_check::run(&root, &root.join(from)),
         Task::BenchReport { skip_build_cost } => {
             let report = bench_report::run(&root, bench_report::Options { skip_build_cost })?;
             let path = root.join("docs/PERFORMANCE.md");

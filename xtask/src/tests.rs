@@ -2388,3 +2388,71 @@ fn an_expand_of_a_property_the_resource_lacks_is_refused() -> Result<()> {
     );
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// 16. A schema only beta changes splits with no hand edit
+// ---------------------------------------------------------------------------------------------
+
+/// The trim and both generators on Microsoft's documents where only beta's template gains a
+/// property: the template splits into `V1…`/`Beta…`, and everything keyed to it follows (the
+/// facade's aliases, the summaries). `cargo xtask split-check` also builds and tests the result.
+#[test]
+fn a_property_only_beta_gains_splits_the_template_with_no_hand_edit() -> Result<()> {
+    let upstream_dir = crate::shared_upstream()?;
+    let work = TempDir::new("split")?;
+    for version in ["v1.0", "beta"] {
+        let text = std::fs::read_to_string(
+            upstream_dir
+                .join(version)
+                .join("CrossTenantAccessPolicies.yml"),
+        )?;
+        let text = if version == "beta" {
+            crate::split_check::edit_beta(&text)?
+        } else {
+            text
+        };
+        work.write(&format!("{version}/CrossTenantAccessPolicies.yml"), &text)?;
+    }
+    let root = crate::workspace_root();
+    let operations = std::fs::read_to_string(root.join(crate::OPERATIONS))?;
+    let ops = Operations::parse(&operations)?;
+    let spec = trim::render(&trim::trim(
+        &ops,
+        &upstream::load(&[work.path().to_path_buf()])?,
+    )?)?;
+    let doc: OpenAPI = serde_norway::from_str(&spec)?;
+    let beta = object(component(
+        &doc,
+        "BetaMultiTenantOrganizationIdentitySyncPolicyTemplate",
+    )?)?;
+    assert!(
+        beta.properties
+            .contains_key(crate::split_check::NEW_PROPERTY)
+    );
+    let v1 = object(component(
+        &doc,
+        "V1MultiTenantOrganizationIdentitySyncPolicyTemplate",
+    )?)?;
+    assert!(!v1.properties.contains_key(crate::split_check::NEW_PROPERTY));
+
+    let api = squash(&generate::generate(&spec)?);
+    for name in [
+        "V1MultiTenantOrganizationIdentitySyncPolicyTemplate",
+        "BetaMultiTenantOrganizationIdentitySyncPolicyTemplate",
+    ] {
+        assert!(
+            api.contains(&squash(&format!(
+                "impl::std::fmt::Display for types::{name}"
+            ))),
+            "{name} has its summary"
+        );
+    }
+    let facade = squash(&crate::facade::generate(&spec, &operations, &ops)?);
+    for alias in [
+        "pubusecrosstenant_api::types::V1MultiTenantOrganizationIdentitySyncPolicyTemplateasTemplateIdentitySync;",
+        "pubusecrosstenant_api::types::BetaMultiTenantOrganizationIdentitySyncPolicyTemplateasTemplateIdentitySync;",
+    ] {
+        assert!(facade.contains(alias), "{alias}");
+    }
+    Ok(())
+}
