@@ -47,6 +47,7 @@ pub struct RequestContext {
     headers: HeaderMap,
     max_body_bytes: usize,
     timeout: Option<Duration>,
+    take_headers: bool,
     seen: Mutex<Option<ResponseMeta>>,
 }
 
@@ -74,8 +75,18 @@ impl RequestContext {
             headers,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             timeout: None,
+            take_headers: false,
             seen: Mutex::new(None),
         }
+    }
+
+    /// Moves each response's headers into what [`take_response`](Self::take_response)
+    /// returns instead of copying them: the generated call's `ResponseValue` then carries no
+    /// headers. For a caller that reads them from the context anyway (the `crosstenant`
+    /// facade): one header-map copy less per response.
+    pub fn taking_headers(mut self) -> Self {
+        self.take_headers = true;
+        self
     }
 
     /// Sets how long each request may take, from connecting to the last byte, whatever the
@@ -106,6 +117,15 @@ impl RequestContext {
             *seen = Some(meta);
         }
     }
+
+    /// Notes that the body of the response recorded last went over the limit.
+    fn record_too_large(&self) {
+        if let Ok(mut seen) = self.seen.lock()
+            && let Some(seen) = seen.as_mut()
+        {
+            seen.body_too_large = true;
+        }
+    }
 }
 
 impl ClientHooks<Arc<RequestContext>> for Client {
@@ -119,13 +139,17 @@ impl ClientHooks<Arc<RequestContext>> for Client {
         }
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_API_VERSION);
-        // The context's headers replace the request's of the same name, all their values kept.
+        // The context's headers replace the request's of the same name, all their values kept:
+        // the first value replaces (one lookup), any further ones are appended.
         let ours = &self.inner().headers;
         for name in ours.keys() {
-            headers.remove(name);
-        }
-        for (name, value) in ours {
-            headers.append(name, value.clone());
+            let mut values = ours.get_all(name).iter();
+            if let Some(first) = values.next() {
+                headers.insert(name.clone(), first.clone());
+            }
+            for value in values {
+                headers.append(name.clone(), value.clone());
+            }
         }
         Ok(())
     }
@@ -133,10 +157,16 @@ impl ClientHooks<Arc<RequestContext>> for Client {
     async fn exec(&self, request: Request, _info: &OperationInfo) -> reqwest::Result<Response> {
         let limit = self.inner().max_body_bytes;
         let mut response = self.client().execute(request).await?;
-        let record = |too_large: bool, response: &Response| {
+        let take_headers = self.inner().take_headers;
+        let record = |too_large: bool, response: &mut Response| {
+            let headers = if take_headers {
+                std::mem::take(response.headers_mut())
+            } else {
+                response.headers().clone()
+            };
             self.inner().record(ResponseMeta {
                 status: response.status(),
-                headers: response.headers().clone(),
+                headers,
                 body_too_large: too_large,
                 declared_length: response.content_length(),
             });
@@ -145,28 +175,28 @@ impl ClientHooks<Arc<RequestContext>> for Client {
         // the generated client reads a write's body as optional, and `null` is its JSON for
         // "none" (an empty body is not JSON at all).
         if response.status() == StatusCode::NO_CONTENT {
-            record(false, &response);
+            record(false, &mut response);
             return Ok(with_body(response, Bytes::from_static(b"null")));
         }
         match response.content_length() {
             // A declared length bounds the body (hyper reads no further), so the response goes
             // to the generated code as it is: no copy on the common path.
             Some(declared) if declared <= limit as u64 => {
-                record(false, &response);
+                record(false, &mut response);
                 Ok(response)
             }
             Some(_) => {
-                record(true, &response);
+                record(true, &mut response);
                 Ok(with_body(response, Bytes::new()))
             }
             // A streamed body is read here, up to the limit, and handed on from memory. The
             // head is recorded first, so a body that breaks off still reports its status.
             None => {
-                record(false, &response);
+                record(false, &mut response);
                 let mut body = BytesMut::new();
                 while let Some(chunk) = response.chunk().await? {
                     if body.len() + chunk.len() > limit {
-                        record(true, &response);
+                        self.inner().record_too_large();
                         return Ok(with_body(response, Bytes::new()));
                     }
                     body.extend_from_slice(&chunk);

@@ -49,6 +49,8 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    /// Whether the reqwest client is the caller's (which the SDK's timeout is not set on).
+    pub(crate) callers_http_client: bool,
 }
 
 impl<V: ApiVersion> Clone for Client<V> {
@@ -302,6 +304,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
         })?;
         checked_timeout("timeout", self.timeout)?;
         checked_timeout("connect timeout", self.connect_timeout)?;
+        let callers_http_client = self.http_client.is_some();
         let http = match self.http_client {
             Some(http) => http,
             None => with_tls(reqwest::Client::builder(), &base_url)?
@@ -329,6 +332,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
                 retry: self.retry,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
+                callers_http_client,
             }),
             version: PhantomData,
         })

@@ -92,22 +92,22 @@ impl<O: Operation, V: ApiVersion + Supports<O>> Request<O, V> {
 
     /// Sends the request (retrying as the client's policy says) and decodes the answer.
     pub async fn send(self) -> Result<<V as Supports<O>>::Output, Error> {
-        let response = self
+        let answer = self
             .client
             .execute::<O>(&self.args, &self.body, &self.query, self.options)
             .await?;
-        Ok(response.into_inner())
+        Ok(answer.body)
     }
 
     /// Like [`send`](Self::send), and also returns what the response said about itself.
     pub async fn send_with_response(self) -> Result<Response<<V as Supports<O>>::Output>, Error> {
-        let response = self
+        let answer = self
             .client
             .execute::<O>(&self.args, &self.body, &self.query, self.options)
             .await?;
-        let info = ResponseInfo::from_headers(response.status(), response.headers());
+        let info = ResponseInfo::from_headers(answer.status, &answer.headers);
         Ok(Response {
-            body: response.into_inner(),
+            body: answer.body,
             info,
         })
     }
@@ -233,7 +233,7 @@ impl<O: Operation, V: ApiVersion + Paged<O>> Pager<O, V> {
                 (request, output)
             }
         };
-        let (items, next_link) = <V as Paged<O>>::into_page(output.into_inner());
+        let (items, next_link) = <V as Paged<O>>::into_page(output.body);
         if let Some(link) = &next_link {
             self.state = PagerState::Next(request, link.clone());
         }

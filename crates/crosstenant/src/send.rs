@@ -14,6 +14,7 @@ use crate::request::CallOptions;
 use crate::{ApiVersion, Client, Error};
 
 const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const PREFER: HeaderName = HeaderName::from_static("prefer");
 /// Graph sends enum members newer than `unknownFutureValue` only to clients that ask; this
 /// SDK's enums and flags keep such members by name, so it asks (docs/ARCHITECTURE.md).
@@ -21,6 +22,14 @@ const INCLUDE_UNKNOWN_ENUM_MEMBERS: HeaderValue =
     HeaderValue::from_static("include-unknown-enum-members");
 /// How much of an unreadable body an error quotes.
 const SNIPPET_BYTES: usize = 256;
+
+/// A success: the decoded body and what the response said about itself.
+#[derive(Debug)]
+pub(crate) struct Answer<T> {
+    pub(crate) body: T,
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) headers: HeaderMap,
+}
 
 impl<V: ApiVersion> Client<V> {
     /// Runs operation `O` until it succeeds, fails for good, or the retry policy says stop.
@@ -32,7 +41,7 @@ impl<V: ApiVersion> Client<V> {
         body: &<V as Supports<O>>::Body,
         query: &Query<<V as Supports<O>>::Field, <V as Supports<O>>::Expand>,
         options: CallOptions,
-    ) -> Result<ResponseValue<<V as Supports<O>>::Output>, Error>
+    ) -> Result<Answer<<V as Supports<O>>::Output>, Error>
     where
         V: Supports<O>,
     {
@@ -47,7 +56,7 @@ impl<V: ApiVersion> Client<V> {
         &self,
         link: &str,
         options: CallOptions,
-    ) -> Result<ResponseValue<<V as Supports<O>>::Output>, Error>
+    ) -> Result<Answer<<V as Supports<O>>::Output>, Error>
     where
         V: Paged<O>,
     {
@@ -76,7 +85,7 @@ impl<V: ApiVersion> Client<V> {
         op: &'static crate::operation::OperationInfo,
         options: CallOptions,
         attempt: F,
-    ) -> Result<ResponseValue<T>, Error>
+    ) -> Result<Answer<T>, Error>
     where
         F: Fn(crosstenant_api::Client) -> Fut,
         Fut: std::future::Future<Output = crate::operation::ApiResult<T>>,
@@ -91,6 +100,10 @@ impl<V: ApiVersion> Client<V> {
         }
         let client_request_id = options.client_request_id.unwrap_or_else(uuid::Uuid::new_v4);
         let timeout = options.timeout.unwrap_or(shared.timeout);
+        // The reqwest client the SDK built enforces its own timeout; a request gets one of its
+        // own only when it differs (a per-call timeout) or the client is the caller's.
+        let request_timeout =
+            (options.timeout.is_some() || shared.callers_http_client).then_some(timeout);
         let span = tracing::info_span!(
             "graph",
             method = op.method,
@@ -120,11 +133,13 @@ impl<V: ApiVersion> Client<V> {
                 headers.insert(AUTHORIZATION, shared.tokens.authorization().await?);
                 headers.insert(CLIENT_REQUEST_ID, client_request_id.clone());
                 headers.insert(PREFER, INCLUDE_UNKNOWN_ENUM_MEMBERS);
-                let context = Arc::new(
-                    RequestContext::new(headers)
-                        .with_max_body_bytes(shared.max_response_bytes)
-                        .with_timeout(timeout),
-                );
+                let mut context = RequestContext::new(headers)
+                    .with_max_body_bytes(shared.max_response_bytes)
+                    .taking_headers();
+                if let Some(timeout) = request_timeout {
+                    context = context.with_timeout(timeout);
+                }
+                let context = Arc::new(context);
                 let api = crosstenant_api::Client::new_with_client(
                     &shared.base_url,
                     shared.http.clone(),
@@ -135,19 +150,28 @@ impl<V: ApiVersion> Client<V> {
                 let seen = context.take_response();
                 let current = tracing::Span::current();
                 current.record("attempts", attempts);
-                let status = match (&outcome, &seen) {
-                    (Ok(response), _) => Some((response.status(), response.headers())),
-                    (Err(_), Some(seen)) => Some((seen.status, &seen.headers)),
-                    (Err(_), None) => None,
-                };
-                if let Some((status, headers)) = status {
-                    current.record("status", status.as_u16());
-                    if let Some(id) = headers.get("request-id").and_then(|v| v.to_str().ok()) {
+                if let Some(seen) = &seen {
+                    current.record("status", seen.status.as_u16());
+                    if let Some(id) = seen.headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()) {
                         current.record("request_id", id);
                     }
                 }
                 let error = match outcome {
-                    Ok(response) => return Ok(response),
+                    // The hooks moved the headers into what they saw (one copy less).
+                    Ok(response) => {
+                        return Ok(match seen {
+                            Some(seen) => Answer {
+                                status: seen.status,
+                                headers: seen.headers,
+                                body: response.into_inner(),
+                            },
+                            None => Answer {
+                                status: response.status(),
+                                headers: response.headers().clone(),
+                                body: response.into_inner(),
+                            },
+                        });
+                    }
                     Err(e) => {
                         map_error::<T>(e, op, seen, attempts, timeout, shared.max_response_bytes)
                     }
@@ -197,9 +221,14 @@ fn map_error<T>(
         |seen: &ResponseMeta| Box::new(ResponseInfo::from_headers(seen.status, &seen.headers));
     match error {
         Api::ErrorResponse(response) => {
-            let info = ResponseInfo::from_headers(response.status(), response.headers());
+            // The hooks moved the headers into what they saw.
+            let headers = match &seen {
+                Some(seen) => &seen.headers,
+                None => response.headers(),
+            };
+            let info = ResponseInfo::from_headers(response.status(), headers);
             if info.status.is_redirection() {
-                let location = location(response.headers());
+                let location = location(headers);
                 return Error::Redirect {
                     info: Box::new(info),
                     location,
@@ -453,7 +482,7 @@ mod tests {
         let result = client
             .execute::<Scripted>(&script, &(), &Query::default(), CallOptions::default())
             .await
-            .map(ResponseValue::into_inner);
+            .map(|answer| answer.body);
         (
             result,
             script.calls.load(Ordering::SeqCst),

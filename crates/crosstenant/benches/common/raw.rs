@@ -46,7 +46,8 @@ impl RawClient {
         self.get(format!("{}/{TEMPLATE}", self.base)).await
     }
 
-    /// The same headers the facade sends: token, Accept, a fresh client-request-id.
+    /// The same headers the facade sends: token, Accept, a fresh client-request-id, and the
+    /// Prefer that asks Graph for enum members newer than the client.
     async fn get<T: DeserializeOwned>(&self, url: String) -> Result<T, String> {
         let response = self
             .http
@@ -54,6 +55,7 @@ impl RawClient {
             .header(reqwest::header::AUTHORIZATION, &self.authorization)
             .header(reqwest::header::ACCEPT, "application/json")
             .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .header("prefer", "include-unknown-enum-members")
             .send()
             .await
             .map_err(|e| e.to_string())?;
