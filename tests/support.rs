@@ -118,3 +118,16 @@ pub fn id_filters() -> Vec<(&'static str, &'static str)> {
         ),
     ]
 }
+
+/// progenitor adds an `api-version` header to every request; the hooks remove it, and Graph
+/// must never see it.
+pub fn assert_no_api_version(request: &RecordedRequest) {
+    assert!(
+        request
+            .headers
+            .iter()
+            .all(|(name, _)| name != "api-version"),
+        "progenitor's api-version header reached Graph: {:?}",
+        request.headers
+    );
+}

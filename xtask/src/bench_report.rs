@@ -243,16 +243,22 @@ const FINDINGS: &str = "## What the measurements changed
   default, because switching reqwest to `rustls-no-provider` makes every other `reqwest::Client`
   in a program panic without a process-wide crypto provider; the `rustls-ring` feature offers
   the faster build for those who want it.
-- The p50 target of 1.05 is not met: see the ratios above (about 1.08 to 1.10 on the day of
-  writing; instructions per call about 1.08 × raw). Of the facade's extra instructions, the larger
-  part (callgrind's per-function counts) is progenitor's generated request path,
-  which a hand-written call does not have: query serialization even when `$select` is empty
-  (reqwest re-serializes the URL), percent-encoding the path, a header map built for the
-  `api-version` header the hook then removes, the headers cloned into `ResponseValue`. The rest
-  is the facade's per-call context (a generated client and an `Arc<RequestContext>` per attempt,
-  the hook's header inserts, the response-metadata clone, the tracing span, the retry loop). The
-  first share needs changes in progenitor (skip absent query parameters; make the version header
-  optional); they are worth proposing upstream.
+- The 1.05 target was missed at first (instructions per call 1.079 × raw, then 1.067 once the
+  facade sent `Prefer` and the raw baseline did not). Per-function instruction counts showed the
+  facade's own share: the hook copying every response's header map to remember it (about 1,100
+  instructions a call, beside the copy progenitor makes into `ResponseValue`), the context's
+  headers removed then appended (two lookups each), `request-id` parsed as a header name on
+  every call, and a per-request timeout stored in reqwest's extensions though the client
+  enforces the same one. Now the hook moves the headers into what it records
+  (`RequestContext::taking_headers`) and the facade reads status and headers from there, each
+  context header is one `insert`, the name is a constant, and a request carries a timeout only
+  when it differs. Since then the instructions per call are 1.03 to 1.04 × raw (above). What is
+  left is progenitor's generated request path, which a hand-written call does not have: query
+  serialization even when `$select` is empty (reqwest re-serializes the URL), percent-encoding
+  the path, a header map built for the `api-version` header the hook then removes, the headers
+  cloned into `ResponseValue`. Those need changes in progenitor (skip absent query parameters;
+  make the version header optional); worth proposing upstream.
+- The raw baseline sends `Prefer: include-unknown-enum-members` as the facade does: the same call.
 - Memory per in-flight call is about the same for the facade and raw reqwest: it is the
   connection's buffers, not the SDK.
 - The token is fetched once per client lifetime, not per call; no JSON is decoded twice.";

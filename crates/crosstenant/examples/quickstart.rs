@@ -24,13 +24,7 @@ const EXAMPLE_PARTNER: &str = "9c5d131d-b1c3-4fc4-9e3f-c6557947d551";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    env::exit(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -27,13 +27,7 @@ use crosstenant::{Client, StaticToken, TenantId};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    env::exit(run().await)
 }
 
 /// What to set where the setting is missing.

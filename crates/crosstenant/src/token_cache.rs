@@ -262,6 +262,20 @@ mod tests {
         Ok(())
     }
 
+    /// A token living `lifetime` is fetched again exactly `refreshed_after` later, not before.
+    async fn refreshed_after(lifetime: Duration, refreshed_after: Duration) -> Result<(), Error> {
+        let credential = ScriptedCredential::new([Answer::Token(lifetime)]);
+        let cache = cache(&credential);
+        cache.authorization().await?;
+        advance(refreshed_after - SECOND).await;
+        cache.authorization().await?;
+        assert_eq!(credential.calls(), 1, "not yet");
+        advance(SECOND).await;
+        cache.authorization().await?;
+        assert_eq!(credential.calls(), 2, "now");
+        Ok(())
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_token_is_refreshed_five_minutes_before_it_expires() -> Result<(), Error> {
         let credential = ScriptedCredential::new([Answer::Token(HOUR)]);
@@ -279,32 +293,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_token_living_under_ten_minutes_is_refreshed_halfway() -> Result<(), Error> {
         // Eight minutes is under twice the margin: refreshing 5 min early would leave it little.
-        let credential = ScriptedCredential::new([Answer::Token(8 * 60 * SECOND)]);
-        let cache = cache(&credential);
-        cache.authorization().await?;
-        advance(4 * 60 * SECOND - SECOND).await;
-        cache.authorization().await?;
-        assert_eq!(credential.calls(), 1);
-        advance(SECOND).await;
-        cache.authorization().await?;
-        assert_eq!(credential.calls(), 2);
-        Ok(())
+        refreshed_after(8 * 60 * SECOND, 4 * 60 * SECOND).await
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_token_living_just_over_ten_minutes_is_refreshed_five_minutes_early()
     -> Result<(), Error> {
-        let credential = ScriptedCredential::new([Answer::Token(10 * 60 * SECOND + 2 * SECOND)]);
-        let cache = cache(&credential);
-        cache.authorization().await?;
         // Halfway (5 min 1 s) would be too early; 5 min before expiry is 5 min 2 s.
-        advance(5 * 60 * SECOND + SECOND).await;
-        cache.authorization().await?;
-        assert_eq!(credential.calls(), 1);
-        advance(SECOND).await;
-        cache.authorization().await?;
-        assert_eq!(credential.calls(), 2);
-        Ok(())
+        refreshed_after(10 * 60 * SECOND + 2 * SECOND, 5 * 60 * SECOND + 2 * SECOND).await
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,6 +1,7 @@
 //! What the examples read from the environment: the credential and the cloud.
 
 use std::env;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use crosstenant::{Cloud, StaticToken, TokenCredential};
@@ -46,4 +47,15 @@ fn client_secret_credential() -> Result<Arc<dyn TokenCredential>, Box<dyn std::e
          cargo run --example <name> --features azure-identity (or set GRAPH_ACCESS_TOKEN)"
             .into(),
     )
+}
+
+/// What `main` returns: success, or the error printed.
+pub(crate) fn exit(outcome: Result<(), Box<dyn std::error::Error>>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
