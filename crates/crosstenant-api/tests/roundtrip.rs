@@ -102,3 +102,29 @@ proptest! {
         prop_assert_eq!(back, write);
     }
 }
+
+/// Found by `fuzz/decode_models`: a large number in a property the SDK does not know came
+/// back as another number (serde_json's default float parsing is not correctly rounded).
+#[test]
+fn an_unknown_property_holding_a_large_number_is_written_back_as_it_came()
+-> Result<(), serde_json::Error> {
+    use crosstenant_api::types::V1CrossTenantIdentitySyncPolicyPartner as Partner;
+    let body = format!("{{\"\":3{}}}", "8".repeat(87));
+    let once: Partner = serde_json::from_str(&body)?;
+    let twice: Partner = serde_json::from_str(&serde_json::to_string(&once)?)?;
+    assert_eq!(once.extra, twice.extra);
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn any_number_in_an_unknown_property_round_trips(number in any::<f64>().prop_filter("finite", |n| n.is_finite())) {
+        use crosstenant_api::types::V1CrossTenantIdentitySyncPolicyPartner as Partner;
+        let body = serde_json::json!({ "futureSetting": number }).to_string();
+        let once: Partner = serde_json::from_str(&body).map_err(fail)?;
+        let written = serde_json::to_string(&once).map_err(fail)?;
+        let twice: Partner = serde_json::from_str(&written).map_err(fail)?;
+        prop_assert_eq!(&once.extra, &twice.extra);
+        prop_assert_eq!(once.extra["futureSetting"].as_f64(), Some(number));
+    }
+}
