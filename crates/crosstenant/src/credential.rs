@@ -163,3 +163,25 @@ pub use crate::azure::AzureIdentityCredential;
 /// The `azure_identity` crate the adapter is built for (feature `azure-identity`).
 #[cfg(feature = "azure-identity")]
 pub use azure_identity;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_keeps_the_expiry_and_hides_the_token() {
+        let expires_on = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        let token = StaticToken::expiring("eyJ.secret-token", expires_on);
+        let printed = format!("{token:?}");
+        assert!(!printed.contains("secret-token"), "{printed}");
+        assert!(
+            printed.starts_with("StaticToken { token: AccessToken {"),
+            "{printed}"
+        );
+        assert!(printed.contains(r#"token: "[redacted]""#), "{printed}");
+        assert!(
+            printed.contains(&format!("expires_on: {expires_on:?}")),
+            "{printed}"
+        );
+    }
+}
