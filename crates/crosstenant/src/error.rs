@@ -525,4 +525,73 @@ mod tests {
         assert_eq!(parse_retry_after("soon", None), None);
         assert_eq!(parse_retry_after("-1", None), None);
     }
+
+    fn operation(permission: Option<&'static str>, role: Option<&'static str>) -> OperationInfo {
+        OperationInfo {
+            name: "GET /policies/x",
+            method: "GET",
+            path: "/policies/x",
+            clouds: &[],
+            permission,
+            role,
+            not_found: None,
+        }
+    }
+
+    #[test]
+    fn the_403_hint_names_what_the_operation_declares() {
+        let forbidden = |permission, role| {
+            hint(
+                StatusCode::FORBIDDEN,
+                "Authorization_RequestDenied",
+                &operation(permission, role),
+            )
+        };
+        assert_eq!(
+            forbidden(Some("Policy.Read.All"), Some("Security Reader")).as_deref(),
+            Some(
+                "the caller lacks permission: grant Policy.Read.All and, for a signed-in user, \
+                 the Security Reader role (or one above it)"
+            )
+        );
+        assert_eq!(
+            forbidden(Some("Policy.Read.All"), None).as_deref(),
+            Some("the caller lacks permission: grant Policy.Read.All")
+        );
+        assert_eq!(
+            forbidden(None, Some("Security Reader")).as_deref(),
+            Some("the caller lacks permission for this operation")
+        );
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{text}")]
+    struct Chain {
+        text: &'static str,
+        #[source]
+        source: Option<Box<Chain>>,
+    }
+
+    #[test]
+    fn causes_joins_each_new_line_of_the_chain_once() {
+        let chain = Chain {
+            text: "error sending request",
+            source: Some(Box::new(Chain {
+                text: "client error (SendRequest)",
+                source: Some(Box::new(Chain {
+                    // Repeated by the error above it in some versions of hyper: shown once.
+                    text: "SendRequest",
+                    source: Some(Box::new(Chain {
+                        text: "connection closed before message completed",
+                        source: None,
+                    })),
+                })),
+            })),
+        };
+        assert_eq!(
+            causes(&chain),
+            "error sending request: client error (SendRequest): \
+             connection closed before message completed"
+        );
+    }
 }
