@@ -52,8 +52,9 @@ pub(crate) fn run(root: &Path, upstream: &Path) -> Result<()> {
     for version in ["v1.0", "beta"] {
         let dir = documents.join(version);
         std::fs::create_dir_all(&dir)?;
-        let text =
-            std::fs::read_to_string(upstream.join(version).join("CrossTenantAccessPolicies.yml"))?;
+        let from = upstream.join(version).join("CrossTenantAccessPolicies.yml");
+        let text = std::fs::read_to_string(&from)
+            .with_context(|| format!("cannot read {}", from.display()))?;
         let text = if version == "beta" {
             edit_beta(&text)?
         } else {
@@ -61,7 +62,10 @@ pub(crate) fn run(root: &Path, upstream: &Path) -> Result<()> {
         };
         std::fs::write(dir.join("CrossTenantAccessPolicies.yml"), text)?;
     }
-    let target: PathBuf = root.join("target");
+    // Its own target directory: sharing the workspace's would let the copy's build replace
+    // binaries cargo then thinks fresh (`target/debug/xtask` would keep the copy's paths, built
+    // in through `CARGO_MANIFEST_DIR`). Kept between runs, so a second run builds only what changed.
+    let target: PathBuf = root.join("target/split-check-target");
     let cargo = |args: &[&str]| -> Result<()> {
         eprintln!("split-check: cargo {}", args.join(" "));
         let status = Command::new(env!("CARGO"))
