@@ -885,6 +885,28 @@ async fn a_request_can_be_awaited_as_it_is() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_request_prints_the_call_it_will_make_and_no_token() -> TestResult {
+    let mock = MockGraph::start().await?;
+    let request = client_for(&mock)?
+        .beta()
+        .partner_identity_sync(fabrikam()?)
+        .select([beta::PartnerField::TenantId])
+        .timeout(Duration::from_secs(7));
+    let printed = format!("{request:?}");
+    for part in [
+        "Request { operation: \"GET /policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization\"",
+        "api_version: \"beta\"",
+        seeds::FABRIKAM_TENANT_ID,
+        "TenantId",
+        "timeout: Some(7s)",
+    ] {
+        assert!(printed.contains(part), "{part} not in {printed}");
+    }
+    assert!(!printed.contains(TEST_TOKEN), "{printed}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_cloned_request_sends_the_same_call_again() -> TestResult {
     let mock = MockGraph::start().await?;
     let request = client_for(&mock)?

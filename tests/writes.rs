@@ -379,9 +379,15 @@ async fn listing_n_partners_costs_n_over_the_page_size_calls() -> TestResult {
 async fn pages_are_fetched_one_call_at_a_time() -> TestResult {
     let mock = with_partners(2).await?;
     let mut pager = client_for(&mock)?.list_partners().top(2).pages();
+    let state = |pager: &dyn std::fmt::Debug| format!("{pager:?}");
+    assert_eq!(
+        state(&pager),
+        r#"Pager { operation: "GET /policies/crossTenantAccessPolicy/partners", state: "first page next" }"#
+    );
     let first = within(pager.next_page()).await?.ok_or("a first page")?;
     assert_eq!((first.items.len(), mock.requests().len()), (2, 1));
     assert!(first.next_link.is_some());
+    assert!(state(&pager).contains(r#"state: "following a next link""#));
     let second = within(pager.next_page()).await?.ok_or("a second page")?;
     assert_eq!(
         (second.items.len(), second.next_link),
@@ -395,6 +401,7 @@ async fn pages_are_fetched_one_call_at_a_time() -> TestResult {
     );
     let third = within(pager.next_page()).await?.ok_or("a third page")?;
     assert_eq!((third.items.len(), third.next_link), (1, None));
+    assert!(state(&pager).contains(r#"state: "done""#));
     assert!(within(pager.next_page()).await?.is_none());
     assert_eq!(mock.requests().len(), 3);
     Ok(())

@@ -510,6 +510,8 @@ mod tests {
             "/graph/v1.0/x",
             "data:text/plain,hello",
             "https://user:pw@proxy.example.com/graph/v1.0/x",
+            "https://user@proxy.example.com/graph/v1.0/x",
+            "https://:pw@proxy.example.com/graph/v1.0/x",
         ] {
             assert!(!next_link_is_under(base, bad), "{bad}");
         }
