@@ -193,6 +193,40 @@ mod tests {
     }
 
     #[test]
+    fn a_group_sync_setting_reads_as_its_state() {
+        let key = "microsoft.graph.crossTenantGroupSyncInbound";
+        for (setting, reads) in [
+            (serde_json::json!({ "isSyncAllowed": true }), "allowed"),
+            (
+                serde_json::json!({ "isSyncAllowed": null }),
+                "not configured",
+            ),
+            (
+                serde_json::json!({ "isSyncAllowed": "yes" }),
+                "of an unexpected type",
+            ),
+        ] {
+            assert_eq!(shown(key, setting), reads);
+        }
+    }
+
+    #[test]
+    fn an_inbound_user_sync_setting_reads_as_its_state() {
+        for (is_sync_allowed, reads) in [
+            (Nullable::Value(true), "allowed"),
+            (Nullable::Value(false), "blocked"),
+            (Nullable::Null, "not configured"),
+            (Nullable::Absent, "not returned"),
+        ] {
+            let setting = CrossTenantUserSyncInbound {
+                is_sync_allowed,
+                ..Default::default()
+            };
+            assert_eq!(setting.to_string(), reads);
+        }
+    }
+
+    #[test]
     fn a_schema_without_a_summary_shows_as_json() {
         let other = serde_json::json!({ "isServiceDefault": true });
         assert_eq!(
