@@ -13,8 +13,8 @@ use crosstenant::test_util::{Answer, ScriptedCredential};
 use crosstenant::{Client, ClientBuilder, Cloud, Error, RetryPolicy, StaticToken, TenantId};
 use crosstenant_mock::{ApiVersion, Fault, MockGraph, RetryAfter, seeds};
 use crosstenant_tests::{
-    STEP, TEST_TOKEN, TestResult, assert_no_api_version, failure, header, id_filters, last_request,
-    redacted, within,
+    STEP, TEST_TOKEN, TestResult, access_denied, assert_no_api_version, failure, header,
+    id_filters, last_request, within,
 };
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -284,11 +284,7 @@ async fn a_400_keeps_graphs_code_and_message() -> TestResult {
 #[tokio::test]
 async fn a_403_says_which_permission_to_grant() -> TestResult {
     let mock = MockGraph::start().await?;
-    mock.push_fault(Fault::GraphError {
-        status: 403,
-        code: "Authorization_RequestDenied".into(),
-        message: "Insufficient privileges to complete the operation.".into(),
-    });
+    mock.push_fault(access_denied());
     let err = failure(client_for(&mock)?.partner_identity_sync(fabrikam()?).send()).await?;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
     assert!(
@@ -301,11 +297,7 @@ async fn a_403_says_which_permission_to_grant() -> TestResult {
 #[tokio::test]
 async fn a_403_on_the_template_names_the_templates_own_role() -> TestResult {
     let mock = MockGraph::start().await?;
-    mock.push_fault(Fault::GraphError {
-        status: 403,
-        code: "Authorization_RequestDenied".into(),
-        message: "Insufficient privileges to complete the operation.".into(),
-    });
+    mock.push_fault(access_denied());
     let err = failure(client_for(&mock)?.mto_identity_sync_template().send()).await?;
     let text = err.to_string();
     assert!(
@@ -826,7 +818,7 @@ async fn the_facade_sends_what_graph_expects() -> TestResult {
         .user_agent_suffix("facade-test/1.0")
         .build()?;
     within(client.mto_identity_sync_template().send()).await?;
-    let request = mock.requests().last().map(redacted).ok_or("no request")?;
+    let request = last_request(&mock).ok_or("no request")?;
     assert_no_api_version(&request);
     insta::assert_yaml_snapshot!("facade_template_v1_request", request);
     Ok(())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crosstenant_api::hooks::RequestContext;
-use crosstenant_mock::{MockGraph, RecordedRequest};
+use crosstenant_mock::{Fault, MockGraph, RecordedRequest};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 /// What every test returns.
@@ -100,6 +100,15 @@ fn without_versions(agent: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Graph's answer to a caller who lacks the permission or role: 403 `Authorization_RequestDenied`.
+pub fn access_denied() -> Fault {
+    Fault::GraphError {
+        status: 403,
+        code: "Authorization_RequestDenied".into(),
+        message: "Insufficient privileges to complete the operation.".into(),
+    }
 }
 
 /// The last request the fake Graph saw, redacted.

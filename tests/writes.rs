@@ -9,7 +9,7 @@ use crosstenant::models::{
 };
 use crosstenant::{Client, Error, RetryPolicy, StaticToken, TenantId};
 use crosstenant_mock::{ApiVersion, Fault, MockGraph, RetryAfter, resources, seeds};
-use crosstenant_tests::{TEST_TOKEN, TestResult, failure, within};
+use crosstenant_tests::{TEST_TOKEN, TestResult, access_denied, failure, within};
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -274,11 +274,7 @@ async fn a_post_action_is_repeated_after_a_503_or_429_graph_refused_before_actin
 #[tokio::test]
 async fn a_403_on_a_write_names_the_write_permission() -> TestResult {
     let mock = MockGraph::start().await?;
-    mock.push_fault(Fault::GraphError {
-        status: 403,
-        code: "Authorization_RequestDenied".into(),
-        message: "Insufficient privileges to complete the operation.".into(),
-    });
+    mock.push_fault(access_denied());
     let err = failure(
         client_for(&mock)?
             .delete_partner_identity_sync(contoso()?)
