@@ -156,14 +156,16 @@ impl MockGraph {
     /// wrongly typed bodies can be served too.
     pub fn insert_partner(&self, version: ApiVersion, body: Value) {
         if let Some(partner) = resources::by_path(resources::PARTNER_SYNC) {
-            self.store
-                .put(partner, version, partner.key_of(&body), body);
+            self.store.insert(partner, version, body);
         }
     }
 
     /// Removes a partner's policy; returns whether it existed.
     pub fn remove_partner(&self, version: ApiVersion, tenant_id: &str) -> bool {
-        self.remove(version, &partner_path(tenant_id))
+        resources::by_path(resources::PARTNER_SYNC).is_some_and(|partner| {
+            self.store
+                .remove(partner, version, &tenant_id.to_ascii_lowercase())
+        })
     }
 
     /// Replaces the multitenant-organization template (without `@odata.context`,
@@ -223,8 +225,4 @@ impl Drop for MockGraph {
             task.abort();
         }
     }
-}
-
-fn partner_path(tenant_id: &str) -> String {
-    resources::PARTNER_SYNC.replace("{tenantId}", tenant_id)
 }

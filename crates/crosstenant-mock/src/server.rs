@@ -126,6 +126,8 @@ struct Call<'a> {
     properties: &'static [&'static str],
     query: Option<String>,
     headers: &'a HeaderMap,
+    /// The client asked for enum members newer than `unknownFutureValue`.
+    newer_members: bool,
     mark: Mark,
 }
 
@@ -175,6 +177,7 @@ async fn resource(State(store): State<Store>, request: Request) -> Response {
         properties,
         query,
         headers: &headers,
+        newer_members: asks_for_newer_members(&headers),
         mark,
     };
     let answer = match (&resource.kind, method.as_str()) {
@@ -212,11 +215,17 @@ fn not_found(resource: &Resource, key: &str) -> Refusal {
 impl Call<'_> {
     /// The body as this client may see it: newer enum members only if it asked for them.
     fn shown(&self, body: Value) -> Value {
-        if asks_for_newer_members(self.headers) {
+        if self.newer_members {
             body
         } else {
             without_newer_members(body)
         }
+    }
+
+    /// One entity of `resource` (this call's key) as a response, `$select` applied.
+    fn entity_of(&self, resource: &Resource, body: Value, select: Option<&[String]>) -> Response {
+        let path = resource.odata_path(&self.key);
+        entity(self.version, &path, self.shown(body), select)
     }
 
     fn read(&self) -> Result<Response, Refusal> {
@@ -226,22 +235,13 @@ impl Call<'_> {
             .store
             .get(self.resource, self.version, &self.key)
             .ok_or_else(|| not_found(self.resource, &self.key))?;
-        let path = self.resource.odata_path(&self.key);
-        Ok(entity(
-            self.version,
-            &path,
-            self.shown(body),
-            select.as_deref(),
-        ))
+        Ok(self.entity_of(self.resource, body, select.as_deref()))
     }
 
     /// What a write answers: 204, or 200 with the object when a fault says so.
     fn written(&self, body: Option<Value>) -> Response {
         match body {
-            Some(body) if self.mark.write_with_body => {
-                let path = self.resource.odata_path(&self.key);
-                entity(self.version, &path, self.shown(body), None)
-            }
+            Some(body) if self.mark.write_with_body => self.entity_of(self.resource, body, None),
             _ => StatusCode::NO_CONTENT.into_response(),
         }
     }
@@ -331,8 +331,7 @@ impl Call<'_> {
                 Some(body)
             })
             .ok_or_else(|| not_found(target, &self.key))?;
-        let path = target.odata_path(&self.key);
-        Ok(entity(self.version, &path, self.shown(restored), None))
+        Ok(self.entity_of(target, restored, None))
     }
 
     fn list(

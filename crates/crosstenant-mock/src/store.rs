@@ -69,7 +69,7 @@ impl Store {
                     continue;
                 }
                 for body in (resource.seeds)(version) {
-                    store.put(resource, version, resource.key_of(&body), body);
+                    store.insert(resource, version, body);
                 }
             }
         }
@@ -91,6 +91,11 @@ impl Store {
         body: Value,
     ) {
         self.with(|s| s.bodies.insert((resource.path, version, key), body));
+    }
+
+    /// Stores `body` under the key it carries (its `tenantId` for a partner).
+    pub(crate) fn insert(&self, resource: &'static Resource, version: ApiVersion, body: Value) {
+        self.put(resource, version, resource.key_of(&body), body);
     }
 
     pub(crate) fn get(&self, resource: &Resource, version: ApiVersion, key: &str) -> Option<Value> {
