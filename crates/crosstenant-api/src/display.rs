@@ -53,14 +53,23 @@ fn property<'a>(object: &'a Map<String, Value>, name: &str) -> Nullable<&'a Valu
 }
 
 /// `allowed`, `blocked`, `not configured` (null) or `not returned` (absent, e.g. not selected).
-fn sync_setting(value: Nullable<&Value>) -> &'static str {
+fn sync_state(value: Nullable<bool>) -> &'static str {
     match value {
-        Nullable::Value(Value::Bool(true)) => "allowed",
-        Nullable::Value(Value::Bool(false)) => "blocked",
-        Nullable::Value(_) => "of an unexpected type",
+        Nullable::Value(true) => "allowed",
+        Nullable::Value(false) => "blocked",
         Nullable::Null => "not configured",
         Nullable::Absent => "not returned",
     }
+}
+
+/// [`sync_state`] of a JSON value, which may not be a boolean.
+fn sync_setting(value: Nullable<&Value>) -> &'static str {
+    sync_state(match value {
+        Nullable::Value(Value::Bool(allowed)) => Nullable::Value(*allowed),
+        Nullable::Value(_) => return "of an unexpected type",
+        Nullable::Null => Nullable::Null,
+        Nullable::Absent => Nullable::Absent,
+    })
 }
 
 /// The `isSyncAllowed` of an inbound setting held in `name`.
@@ -118,12 +127,7 @@ fn template(f: &mut fmt::Formatter<'_>, object: &Map<String, Value>) -> fmt::Res
 
 impl fmt::Display for CrossTenantUserSyncInbound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.is_sync_allowed {
-            Nullable::Value(true) => "allowed",
-            Nullable::Value(false) => "blocked",
-            Nullable::Null => "not configured",
-            Nullable::Absent => "not returned",
-        })
+        f.write_str(sync_state(self.is_sync_allowed))
     }
 }
 
