@@ -49,8 +49,9 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
-    /// Whether the reqwest client is the caller's (which the SDK's timeout is not set on).
-    pub(crate) callers_http_client: bool,
+    /// The timeout each request carries by itself: the client's, when the reqwest client is
+    /// the caller's (which the SDK's timeout is not set on); none otherwise.
+    pub(crate) request_timeout: Option<Duration>,
 }
 
 impl<V: ApiVersion> Clone for Client<V> {
@@ -304,7 +305,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
         })?;
         checked_timeout("timeout", self.timeout)?;
         checked_timeout("connect timeout", self.connect_timeout)?;
-        let callers_http_client = self.http_client.is_some();
+        let request_timeout = self.http_client.is_some().then_some(self.timeout);
         let http = match self.http_client {
             Some(http) => http,
             None => with_tls(reqwest::Client::builder(), &base_url)?
@@ -332,7 +333,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
                 retry: self.retry,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
-                callers_http_client,
+                request_timeout,
             }),
             version: PhantomData,
         })

@@ -197,26 +197,6 @@ pub struct GraphErrorBody {
     pub(crate) inner_error: serde_json::Map<String, serde_json::Value>,
 }
 
-impl GraphErrorBody {
-    /// Used by generated code only.
-    #[doc(hidden)]
-    pub fn new(
-        code: String,
-        message: String,
-        target: Option<String>,
-        details: Vec<(String, String)>,
-        inner_error: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            code,
-            message,
-            target,
-            details,
-            inner_error,
-        }
-    }
-}
-
 /// The generated client's error, with its error body turned into a [`GraphErrorBody`].
 pub(crate) fn with_graph_error_body<E: Into<GraphErrorBody>>(
     error: crosstenant_api::Error<E>,
@@ -252,7 +232,7 @@ impl fmt::Display for GraphError {
         for (code, message) in &self.details {
             write!(f, "; {code}: {message}")?;
         }
-        if let Some(hint) = hint(self.info.status, &self.code, self.operation) {
+        if let Some(hint) = hint(self.info.status, self.operation) {
             write!(f, "; {hint}")?;
         }
         write!(f, " ({}){}", self.info.ids(), after_attempts(self.attempts))
@@ -269,12 +249,12 @@ fn after_attempts(attempts: u32) -> String {
 }
 
 /// What to do about the common errors, for this operation.
-fn hint(status: StatusCode, code: &str, operation: &OperationInfo) -> Option<String> {
-    match (status.as_u16(), code) {
-        (401, _) => Some(
+fn hint(status: StatusCode, operation: &OperationInfo) -> Option<String> {
+    match status.as_u16() {
+        401 => Some(
             "the token was refused: check that it is for this cloud's Graph and not expired".into(),
         ),
-        (403, _) => Some(match (operation.permission, operation.role) {
+        403 => Some(match (operation.permission, operation.role) {
             (Some(permission), Some(role)) => format!(
                 "the caller lacks permission: grant {permission} and, for a signed-in user, \
                  the {role} role (or one above it)"
@@ -284,10 +264,8 @@ fn hint(status: StatusCode, code: &str, operation: &OperationInfo) -> Option<Str
             }
             _ => "the caller lacks permission for this operation".into(),
         }),
-        (404, _) => operation.not_found.map(str::to_string),
-        (429, _) | (503, _) | (504, _) => {
-            Some("Graph is throttling or busy: retry after the time it asks".into())
-        }
+        404 => operation.not_found.map(str::to_string),
+        429 | 503 | 504 => Some("Graph is throttling or busy: retry after the time it asks".into()),
         _ => None,
     }
 }
@@ -433,8 +411,9 @@ impl Error {
         match self {
             Error::Graph(e) => Some(&e.info),
             Error::Decode { info, .. } | Error::Transport { response: info, .. } => info.as_deref(),
-            Error::Http { info, .. } => Some(info),
-            Error::ResponseTooLarge { info, .. } | Error::Redirect { info, .. } => Some(info),
+            Error::Http { info, .. }
+            | Error::ResponseTooLarge { info, .. }
+            | Error::Redirect { info, .. } => Some(info),
             _ => None,
         }
     }
@@ -540,13 +519,8 @@ mod tests {
 
     #[test]
     fn the_403_hint_names_what_the_operation_declares() {
-        let forbidden = |permission, role| {
-            hint(
-                StatusCode::FORBIDDEN,
-                "Authorization_RequestDenied",
-                &operation(permission, role),
-            )
-        };
+        let forbidden =
+            |permission, role| hint(StatusCode::FORBIDDEN, &operation(permission, role));
         assert_eq!(
             forbidden(Some("Policy.Read.All"), Some("Security Reader")).as_deref(),
             Some(

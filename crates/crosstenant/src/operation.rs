@@ -169,6 +169,7 @@ impl OperationInfo {
 }
 
 pub(crate) mod private {
-    /// Only generated operations implement [`Operation`](super::Operation).
+    /// Only this crate implements [`Operation`](super::Operation), [`Supports`](super::Supports)
+    /// and [`ApiVersion`](crate::ApiVersion): the generated operations and the two versions.
     pub trait Sealed {}
 }

@@ -9,6 +9,7 @@ use futures_util::Stream;
 use uuid::Uuid;
 
 use crate::operation::{Expand, Filter, Operation, Paged, Query, Select, Supports, Top};
+use crate::send::Answer;
 use crate::{ApiVersion, Client, Error, ResponseInfo};
 
 /// A call to operation `O` on API version `V`, built by the client's method of the same name
@@ -90,21 +91,21 @@ impl<O: Operation, V: ApiVersion + Supports<O>> Request<O, V> {
         self
     }
 
+    /// The call, with the answer's status and headers.
+    async fn execute(&self) -> Result<Answer<<V as Supports<O>>::Output>, Error> {
+        self.client
+            .execute::<O>(&self.args, &self.body, &self.query, self.options)
+            .await
+    }
+
     /// Sends the request (retrying as the client's policy says) and decodes the answer.
     pub async fn send(self) -> Result<<V as Supports<O>>::Output, Error> {
-        let answer = self
-            .client
-            .execute::<O>(&self.args, &self.body, &self.query, self.options)
-            .await?;
-        Ok(answer.body)
+        Ok(self.execute().await?.body)
     }
 
     /// Like [`send`](Self::send), and also returns what the response said about itself.
     pub async fn send_with_response(self) -> Result<Response<<V as Supports<O>>::Output>, Error> {
-        let answer = self
-            .client
-            .execute::<O>(&self.args, &self.body, &self.query, self.options)
-            .await?;
+        let answer = self.execute().await?;
         let info = ResponseInfo::from_headers(answer.status, &answer.headers);
         Ok(Response {
             body: answer.body,
@@ -216,15 +217,7 @@ impl<O: Operation, V: ApiVersion + Paged<O>> Pager<O, V> {
         let (request, output) = match std::mem::replace(&mut self.state, PagerState::Done) {
             PagerState::Done => return Ok(None),
             PagerState::First(request) => {
-                let output = request
-                    .client
-                    .execute::<O>(
-                        &request.args,
-                        &request.body,
-                        &request.query,
-                        request.options,
-                    )
-                    .await?;
+                let output = request.execute().await?;
                 (request, output)
             }
             PagerState::Next(request, link) => {

@@ -102,8 +102,7 @@ impl<V: ApiVersion> Client<V> {
         let timeout = options.timeout.unwrap_or(shared.timeout);
         // The reqwest client the SDK built enforces its own timeout; a request gets one of its
         // own only when it differs (a per-call timeout) or the client is the caller's.
-        let request_timeout =
-            (options.timeout.is_some() || shared.callers_http_client).then_some(timeout);
+        let request_timeout = options.timeout.or(shared.request_timeout);
         let span = tracing::info_span!(
             "graph",
             method = op.method,

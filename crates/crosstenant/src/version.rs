@@ -2,12 +2,6 @@
 
 use std::fmt;
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::V1 {}
-    impl Sealed for super::Beta {}
-}
-
 impl crate::operation::private::Sealed for V1 {}
 impl crate::operation::private::Sealed for Beta {}
 
@@ -66,7 +60,14 @@ pub struct Beta;
 /// # let _ = restore; }
 /// ```
 pub trait ApiVersion:
-    sealed::Sealed + crate::generated::Common + Copy + Default + fmt::Debug + Send + Sync + 'static
+    crate::operation::private::Sealed
+    + crate::generated::Common
+    + Copy
+    + Default
+    + fmt::Debug
+    + Send
+    + Sync
+    + 'static
 {
     /// The path segment: `v1.0` or `beta`.
     const SEGMENT: &'static str;
