@@ -16,10 +16,11 @@ use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::generate::{ODATA_ERROR_KEY, Schemas, generated_header, index, rust_path, variant_name};
-use crate::operations::{CloudName, Method, OperationSpec, Operations, Version};
-use crate::trim::{EXPAND_KEY_SUFFIX, PROPERTY_KEY_SUFFIX, collect_refs, short_name, split_key};
-
-const SCHEMA_REF: &str = "#/components/schemas/";
+use crate::operations::{CloudName, OperationSpec, Operations, Version};
+use crate::trim::{
+    EXPAND_KEY_SUFFIX, PROPERTY_KEY_SUFFIX, collect_refs, note_refs, operation_of, page_item,
+    ref_key, short_name, split_key,
+};
 
 /// Writes the facade's `generated.rs`.
 pub(crate) fn generate(spec_text: &str, operations_text: &str, ops: &Operations) -> Result<String> {
@@ -110,16 +111,14 @@ pub(crate) fn generate(spec_text: &str, operations_text: &str, ops: &Operations)
     let file: syn::File = syn::parse_str(&code).with_context(|| {
         format!("the facade code generated from spec/operations.toml is invalid Rust:\n{code}")
     })?;
-    let header = generated_header_for_facade(spec_text, operations_text);
+    let header = generated_header(
+        &[
+            ("spec/crosstenant.yaml", spec_text),
+            ("spec/operations.toml", operations_text),
+        ],
+        "xtask/src/facade.rs",
+    );
     Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
-}
-
-fn generated_header_for_facade(spec_text: &str, operations_text: &str) -> String {
-    let both = format!("{spec_text}\n{operations_text}");
-    generated_header(&both, "xtask/src/facade.rs").replace(
-        "from spec/crosstenant.yaml\n// (sha256",
-        "from spec/crosstenant.yaml and\n// spec/operations.toml (sha256 of both",
-    )
 }
 
 /// What one version of an operation looks like in the spec.
@@ -143,6 +142,18 @@ struct VersionOp {
     page_item: Option<String>,
     /// Graph's error body schema name in this version.
     error: String,
+}
+
+impl VersionOp {
+    /// The query-option traits, each with whether this version of the operation has it.
+    fn query_traits(&self) -> [(&'static str, bool); 4] {
+        [
+            ("Select", self.select.is_some()),
+            ("Expand", self.expand.is_some()),
+            ("Filter", self.filter),
+            ("Top", self.top),
+        ]
+    }
 }
 
 /// What a success returns.
@@ -182,7 +193,11 @@ fn path_params(template: &str) -> Result<Vec<(String, String, &'static str)>> {
                  xtask/src/facade.rs (a checked type, as TenantId is, keeps the path safe)"
             ),
         };
-        out.push((name.to_string(), snake_case(name), rust_type));
+        out.push((
+            name.to_string(),
+            heck::ToSnakeCase::to_snake_case(name),
+            rust_type,
+        ));
     }
     Ok(out)
 }
@@ -217,15 +232,7 @@ fn op_versions(
             .with_context(|| {
                 format!("{path} is not in spec/crosstenant.yaml: run `cargo xtask trim`")
             })?;
-        let operation = match method {
-            Method::Get => &item.get,
-            Method::Put => &item.put,
-            Method::Post => &item.post,
-            Method::Delete => &item.delete,
-            Method::Patch => &item.patch,
-        }
-        .as_ref()
-        .with_context(|| {
+        let operation = operation_of(item, method).with_context(|| {
             format!("{method} {path} is not in spec/crosstenant.yaml: run `cargo xtask trim`")
         })?;
         let operation_id = operation
@@ -344,12 +351,7 @@ fn success_output(operation: &Operation) -> Output {
 }
 
 fn schema_ref(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> Option<String> {
-    match schema? {
-        ReferenceOr::Reference { reference } => {
-            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
-        }
-        ReferenceOr::Item(_) => None,
-    }
+    ref_key(schema?).map(str::to_string)
 }
 
 /// The item schema of a collection response (`value: [$ref]` beside `@odata.nextLink`).
@@ -358,22 +360,7 @@ fn collection_item(spec: &OpenAPI, name: &str) -> Option<String> {
     let ReferenceOr::Item(schema) = schema else {
         return None;
     };
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
-        return None;
-    };
-    object.properties.get("@odata.nextLink")?;
-    let ReferenceOr::Item(value) = object.properties.get("value")? else {
-        return None;
-    };
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &value.schema_kind else {
-        return None;
-    };
-    match array.items.as_ref()? {
-        ReferenceOr::Reference { reference } => {
-            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
-        }
-        ReferenceOr::Item(_) => None,
-    }
+    page_item(schema)
 }
 
 fn marker(key: &str, op: &OperationSpec) -> Result<String> {
@@ -443,7 +430,7 @@ fn supports_impls(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resu
     let args_name = if params.is_empty() { "_args" } else { "args" };
     let mut out = String::new();
     for v in versions {
-        let version_type = version_type(v.version);
+        let version_type = v.version.type_prefix();
         let named = |item: &Option<String>| match item {
             Some(item) => format!("crosstenant_api::types::{item}"),
             None => "crate::operation::NoField".to_string(),
@@ -453,7 +440,7 @@ fn supports_impls(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resu
             Some(name) => format!("crosstenant_api::writes::{name}"),
             None => "()".into(),
         };
-        let uses_query = v.select.is_some() || v.expand.is_some() || v.filter || v.top;
+        let uses_query = v.query_traits().iter().any(|(_, has)| *has);
         let query_name = if uses_query { "query" } else { "_query" };
         let body_name = if v.body.is_some() { "body" } else { "_body" };
         let mut call = format!("api.{}(){to_builder}", v.operation_id);
@@ -499,12 +486,7 @@ fn supports_impls(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resu
             ",
             output = v.output.rust(),
         )?;
-        for (trait_name, has) in [
-            ("Select", v.select.is_some()),
-            ("Expand", v.expand.is_some()),
-            ("Filter", v.filter),
-            ("Top", v.top),
-        ] {
+        for (trait_name, has) in v.query_traits() {
             if has {
                 writeln!(
                     out,
@@ -560,38 +542,28 @@ fn common_bounds(key: &str, versions: &[VersionOp]) -> Vec<String> {
         format!("Supports<{marker}, {}>", associated.join(", "))
     };
     let mut bounds = vec![bound];
-    for (name, all) in [
-        ("Select", versions.iter().all(|v| v.select.is_some())),
-        ("Expand", versions.iter().all(|v| v.expand.is_some())),
-        ("Filter", versions.iter().all(|v| v.filter)),
-        ("Top", versions.iter().all(|v| v.top)),
-        ("Paged", versions.iter().all(|v| v.page_item.is_some())),
-    ] {
-        if all {
+    let every = |i: usize| versions.iter().all(|v| v.query_traits()[i].1);
+    for (i, (name, _)) in versions[0].query_traits().into_iter().enumerate() {
+        if every(i) {
             bounds.push(format!("{name}<{marker}>"));
         }
+    }
+    if versions.iter().all(|v| v.page_item.is_some()) {
+        bounds.push(format!("Paged<{marker}>"));
     }
     bounds
 }
 
 fn args_type(params: &[(String, String, &'static str)]) -> String {
-    match params {
-        [] => "()".into(),
-        [(_, _, one)] => (*one).into(),
-        many => format!(
-            "({})",
-            many.iter()
-                .map(|(_, _, t)| *t)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    tuple(params.iter().map(|(_, _, rust_type)| *rust_type))
 }
 
-fn version_type(version: Version) -> &'static str {
-    match version {
-        Version::V1 => "V1",
-        Version::Beta => "Beta",
+/// `()`, the one item, or `(a, b, …)`: the form of a tuple of path arguments or their types.
+fn tuple<'a>(items: impl ExactSizeIterator<Item = &'a str>) -> String {
+    if items.len() == 1 {
+        items.collect()
+    } else {
+        format!("({})", items.collect::<Vec<_>>().join(", "))
     }
 }
 
@@ -603,25 +575,14 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
         .iter()
         .map(|(_, arg, ty)| format!("{arg}: {ty}"))
         .collect();
-    let args_value = match params.len() {
-        0 => "()".to_string(),
-        1 => params[0].1.clone(),
-        _ => format!(
-            "({})",
-            params
-                .iter()
-                .map(|(_, a, _)| a.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+    let args_value = tuple(params.iter().map(|(_, arg, _)| arg.as_str()));
     let only: Vec<Version> = versions.iter().map(|v| v.version).collect();
     let has_body = versions.iter().any(|v| v.body.is_some());
     if has_body {
         let body_type = if only.len() == 1 {
             format!(
                 "<{} as Supports<operations::{marker}>>::Body",
-                version_type(only[0])
+                only[0].type_prefix()
             )
         } else {
             format!("<V as Supports<operations::{marker}>>::Body")
@@ -673,7 +634,7 @@ fn client_method(key: &str, op: &OperationSpec, versions: &[VersionOp]) -> Resul
     );
     let signature = signature.join(", ");
     Ok(if only.len() == 1 {
-        let version = version_type(only[0]);
+        let version = only[0].type_prefix();
         format!(
             "impl Client<{version}> {{
                 {doc}
@@ -718,13 +679,13 @@ fn reached_schemas(spec: &OpenAPI, version: Version) -> Result<BTreeSet<String>>
                     && let ParameterSchemaOrContent::Schema(schema) =
                         &param.parameter_data_ref().format
                 {
-                    schema_refs(schema, &mut refs);
+                    note_refs(schema, &mut refs);
                 }
             }
             if let Some(ReferenceOr::Item(body)) = &op.request_body {
                 for media in body.content.values() {
                     if let Some(schema) = &media.schema {
-                        schema_refs(schema, &mut refs);
+                        note_refs(schema, &mut refs);
                     }
                 }
             }
@@ -732,7 +693,7 @@ fn reached_schemas(spec: &OpenAPI, version: Version) -> Result<BTreeSet<String>>
                 if let ReferenceOr::Item(response) = response {
                     for media in response.content.values() {
                         if let Some(schema) = &media.schema {
-                            schema_refs(schema, &mut refs);
+                            note_refs(schema, &mut refs);
                         }
                     }
                 }
@@ -757,17 +718,6 @@ fn reached_schemas(spec: &OpenAPI, version: Version) -> Result<BTreeSet<String>>
         }
     }
     Ok(seen)
-}
-
-fn schema_refs(schema: &ReferenceOr<openapiv3::Schema>, refs: &mut BTreeSet<String>) {
-    match schema {
-        ReferenceOr::Reference { reference } => {
-            if let Some(name) = reference.strip_prefix(SCHEMA_REF) {
-                refs.insert(name.to_string());
-            }
-        }
-        ReferenceOr::Item(schema) => collect_refs(schema, refs),
-    }
 }
 
 /// `pub mod v1 { pub use crosstenant_api::types::V1X as FriendlyX; … }`.
@@ -834,22 +784,4 @@ fn friendly_name(key: &str, ops: &Operations) -> String {
 /// `partner_identity_sync` → `PartnerIdentitySync`.
 fn type_name(key: &str) -> String {
     variant_name(key)
-}
-
-/// `tenantId` → `tenant_id`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push('_');
-        }
-    }
-    out
 }

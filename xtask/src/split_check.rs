@@ -28,6 +28,25 @@ pub(crate) fn edit_beta(text: &str) -> Result<String> {
     ))
 }
 
+/// Writes Microsoft's documents from `upstream` into `dir` (`v1.0/…`, `beta/…`), beta's
+/// edited by [`edit_beta`].
+pub(crate) fn write_edited_documents(upstream: &Path, dir: &Path) -> Result<()> {
+    for version in ["v1.0", "beta"] {
+        let to = dir.join(version);
+        std::fs::create_dir_all(&to)?;
+        let from = upstream.join(version).join("CrossTenantAccessPolicies.yml");
+        let text = std::fs::read_to_string(&from)
+            .with_context(|| format!("cannot read {}", from.display()))?;
+        let text = if version == "beta" {
+            edit_beta(&text)?
+        } else {
+            text
+        };
+        std::fs::write(to.join("CrossTenantAccessPolicies.yml"), text)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn run(root: &Path, upstream: &Path) -> Result<()> {
     let copy = root.join("target/split-check");
     if copy.exists() {
@@ -49,19 +68,7 @@ pub(crate) fn run(root: &Path, upstream: &Path) -> Result<()> {
         std::fs::copy(root.join(file), &to).with_context(|| format!("copy {file}"))?;
     }
     let documents = copy.join("upstream-edited");
-    for version in ["v1.0", "beta"] {
-        let dir = documents.join(version);
-        std::fs::create_dir_all(&dir)?;
-        let from = upstream.join(version).join("CrossTenantAccessPolicies.yml");
-        let text = std::fs::read_to_string(&from)
-            .with_context(|| format!("cannot read {}", from.display()))?;
-        let text = if version == "beta" {
-            edit_beta(&text)?
-        } else {
-            text
-        };
-        std::fs::write(dir.join("CrossTenantAccessPolicies.yml"), text)?;
-    }
+    write_edited_documents(upstream, &documents)?;
     // Its own target directory: sharing the workspace's would let the copy's build replace
     // binaries cargo then thinks fresh (`target/debug/xtask` would keep the copy's paths, built
     // in through `CARGO_MANIFEST_DIR`). Kept between runs, so a second run builds only what changed.

@@ -2234,13 +2234,6 @@ fn checked_in_spec() -> Result<OpenAPI> {
     Ok(serde_norway::from_str(&text)?)
 }
 
-fn component<'a>(doc: &'a OpenAPI, name: &str) -> Result<&'a Schema> {
-    match doc.components.as_ref().and_then(|c| c.schemas.get(name)) {
-        Some(ReferenceOr::Item(schema)) => Ok(schema),
-        _ => bail!("no schema {name}"),
-    }
-}
-
 fn operation_at<'a>(doc: &'a OpenAPI, path: &str, method: &str) -> Result<&'a Operation> {
     let Some(ReferenceOr::Item(item)) = doc.paths.paths.get(path) else {
         bail!("no path {path}");
@@ -2267,16 +2260,10 @@ fn a_request_body_is_a_write_schema_without_read_only_properties() -> Result<()>
         .get("application/json")
         .and_then(|m| m.schema.as_ref());
     assert_eq!(
-        schema.and_then(|s| match s {
-            ReferenceOr::Reference { reference } => Some(reference.as_str()),
-            ReferenceOr::Item(_) => None,
-        }),
+        schema.and_then(reference_of),
         Some("#/components/schemas/BetaCrossTenantIdentitySyncPolicyPartnerWrite")
     );
-    let write = object(component(
-        &doc,
-        "BetaCrossTenantIdentitySyncPolicyPartnerWrite",
-    )?)?;
+    let write = object_schema(&doc, "BetaCrossTenantIdentitySyncPolicyPartnerWrite")?;
     let names = property_names(write);
     assert_eq!(
         names,
@@ -2297,7 +2284,7 @@ fn a_request_body_is_a_write_schema_without_read_only_properties() -> Result<()>
         nested,
         "#/components/schemas/BetaCrossTenantGroupSyncInboundWrite"
     );
-    let read = object(component(&doc, "BetaCrossTenantIdentitySyncPolicyPartner")?)?;
+    let read = object_schema(&doc, "BetaCrossTenantIdentitySyncPolicyPartner")?;
     assert!(
         read.properties.contains_key("tenantId") && read.properties.contains_key("deletedDateTime")
     );
@@ -2329,18 +2316,7 @@ fn expand_is_typed_from_operations_toml_and_select_names_the_items() -> Result<(
         "get",
     )?;
     let item_of = |name: &str| -> Result<String> {
-        let param = list
-            .parameters
-            .iter()
-            .find_map(|p| match p {
-                ReferenceOr::Item(Parameter::Query { parameter_data, .. })
-                    if parameter_data.name == name =>
-                {
-                    Some(parameter_data)
-                }
-                _ => None,
-            })
-            .with_context(|| format!("no {name}"))?;
+        let param = parameter(list, name)?.parameter_data_ref();
         let SchemaKind::Type(Type::Array(array)) = &parameter_schema(param)?.schema_kind else {
             bail!("{name} is not a list");
         };
@@ -2359,7 +2335,7 @@ fn expand_is_typed_from_operations_toml_and_select_names_the_items() -> Result<(
         "#/components/schemas/V1CrossTenantAccessPolicyConfigurationPartnerExpand"
     );
     let SchemaKind::Type(Type::String(expand)) =
-        &component(&doc, "V1CrossTenantAccessPolicyConfigurationPartnerExpand")?.schema_kind
+        &schema(&doc, "V1CrossTenantAccessPolicyConfigurationPartnerExpand")?.schema_kind
     else {
         bail!("not a string enum");
     };
@@ -2400,19 +2376,7 @@ fn an_expand_of_a_property_the_resource_lacks_is_refused() -> Result<()> {
 fn a_property_only_beta_gains_splits_the_template_with_no_hand_edit() -> Result<()> {
     let upstream_dir = crate::shared_upstream()?;
     let work = TempDir::new("split")?;
-    for version in ["v1.0", "beta"] {
-        let text = std::fs::read_to_string(
-            upstream_dir
-                .join(version)
-                .join("CrossTenantAccessPolicies.yml"),
-        )?;
-        let text = if version == "beta" {
-            crate::split_check::edit_beta(&text)?
-        } else {
-            text
-        };
-        work.write(&format!("{version}/CrossTenantAccessPolicies.yml"), &text)?;
-    }
+    crate::split_check::write_edited_documents(&upstream_dir, work.path())?;
     let root = crate::workspace_root();
     let operations = std::fs::read_to_string(root.join(crate::OPERATIONS))?;
     let ops = Operations::parse(&operations)?;
@@ -2421,18 +2385,15 @@ fn a_property_only_beta_gains_splits_the_template_with_no_hand_edit() -> Result<
         &upstream::load(&[work.path().to_path_buf()])?,
     )?)?;
     let doc: OpenAPI = serde_norway::from_str(&spec)?;
-    let beta = object(component(
+    let beta = object_schema(
         &doc,
         "BetaMultiTenantOrganizationIdentitySyncPolicyTemplate",
-    )?)?;
+    )?;
     assert!(
         beta.properties
             .contains_key(crate::split_check::NEW_PROPERTY)
     );
-    let v1 = object(component(
-        &doc,
-        "V1MultiTenantOrganizationIdentitySyncPolicyTemplate",
-    )?)?;
+    let v1 = object_schema(&doc, "V1MultiTenantOrganizationIdentitySyncPolicyTemplate")?;
     assert!(!v1.properties.contains_key(crate::split_check::NEW_PROPERTY));
 
     let api = squash(&generate::generate(&spec)?);

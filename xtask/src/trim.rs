@@ -39,7 +39,7 @@ use openapiv3::{
 use crate::operations::{Method, OperationSpec, Operations, Version};
 use crate::upstream::{Definitions, Upstream, path_shape};
 
-const SCHEMA_REF: &str = "#/components/schemas/";
+pub(crate) const SCHEMA_REF: &str = "#/components/schemas/";
 /// Extensions that carry meaning for code generation; all other upstream extensions are dropped.
 const KEPT_EXTENSIONS: &[&str] = &["x-ms-enum-flags", "x-ms-primary-error-message"];
 /// Suffix of the key of a derived `$select` enum (never a valid upstream schema name).
@@ -316,7 +316,13 @@ fn keep_operation(
 /// The item schema of a collection response (`{value: [$ref], @odata.nextLink}`), if `key` is one.
 fn collection_item(key: &str, defs: &Definitions) -> Option<String> {
     let flat = normalize(&schema_by_key(key, defs).ok()?, defs).ok()?;
-    let SchemaKind::Type(Type::Object(object)) = &flat.schema_kind else {
+    page_item(&flat)
+}
+
+/// The schema key of a page's items, if `schema` is a page: an object with
+/// `@odata.nextLink` and `value: [$ref]`.
+pub(crate) fn page_item(schema: &Schema) -> Option<String> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
         return None;
     };
     object.properties.get("@odata.nextLink")?;
@@ -326,11 +332,22 @@ fn collection_item(key: &str, defs: &Definitions) -> Option<String> {
     let SchemaKind::Type(Type::Array(array)) = &value.schema_kind else {
         return None;
     };
-    match array.items.as_ref()? {
-        ReferenceOr::Reference { reference } => {
-            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
-        }
+    ref_key(array.items.as_ref()?).map(str::to_string)
+}
+
+/// The schema key a `$ref` names; `None` for an inline schema.
+pub(crate) fn ref_key<T>(schema: &ReferenceOr<T>) -> Option<&str> {
+    match schema {
+        ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_REF),
         ReferenceOr::Item(_) => None,
+    }
+}
+
+/// Notes every schema key `schema` refers to, itself included when it is a `$ref`.
+pub(crate) fn note_refs(schema: &ReferenceOr<Schema>, refs: &mut BTreeSet<String>) {
+    match schema {
+        ReferenceOr::Reference { .. } => refs.extend(ref_key(schema).map(str::to_string)),
+        ReferenceOr::Item(s) => collect_refs(s, refs),
     }
 }
 
@@ -394,7 +411,7 @@ fn list_files(defs: &Definitions) -> String {
         .join(", ")
 }
 
-fn operation_of(item: &PathItem, method: Method) -> Option<&Operation> {
+pub(crate) fn operation_of(item: &PathItem, method: Method) -> Option<&Operation> {
     match method {
         Method::Get => item.get.as_ref(),
         Method::Put => item.put.as_ref(),
@@ -576,17 +593,14 @@ fn keep_request_body(
     let mut content = keep_json_content(&body.content, defs, &mut BTreeSet::new())?;
     // The body is the resource's write schema: the generated type then carries only what a
     // request may send.
-    for media in content.values_mut() {
-        match &mut media.schema {
-            Some(ReferenceOr::Reference { reference }) => {
-                to_write_ref(reference, defs);
-                if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
-                    refs.insert(key.to_string());
-                }
-            }
-            Some(ReferenceOr::Item(schema)) => collect_refs(schema, refs),
-            None => {}
+    for schema in content
+        .values_mut()
+        .filter_map(|media| media.schema.as_mut())
+    {
+        if let ReferenceOr::Reference { reference } = schema {
+            to_write_ref(reference, defs);
         }
+        note_refs(schema, refs);
     }
     Ok(RequestBody {
         content,
@@ -630,14 +644,7 @@ fn keep_inline(
     refs: &mut BTreeSet<String>,
 ) -> Result<ReferenceOr<Schema>> {
     let kept = normalize_ref(schema, defs)?;
-    match &kept {
-        ReferenceOr::Reference { reference } => {
-            if let Some(key) = reference.strip_prefix(SCHEMA_REF) {
-                refs.insert(key.to_string());
-            }
-        }
-        ReferenceOr::Item(s) => collect_refs(s, refs),
-    }
+    note_refs(&kept, refs);
     Ok(kept)
 }
 
