@@ -1254,10 +1254,10 @@ fn schema_doc(ops: &Operations, key: &str, name: &str) -> Option<String> {
             "A related object of [`{}`] that `$expand` can include.",
             strip("Expand")
         )),
-        (base, Some(_)) => Some(format!(
+        (_, Some(_)) => Some(format!(
             "What a request may send of [`{}`]: absent properties are left as they are, `null` \
              clears one (read-only properties are not here).",
-            short_name(base)
+            strip("Write")
         )),
         (base, None) => ops.schemas.get(base).and_then(|s| s.doc.clone()),
     }
